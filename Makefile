@@ -1,0 +1,37 @@
+# casedesk: `make run` serves it, `make test` checks it. Both create .venv/ at the project root.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test lint bench clean
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(VENV)/bin/casedesk up
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: lint
+	$(VENV)/bin/pytest
+	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
+		echo "== PostgreSQL at 127.0.0.1:5432: database tests again =="; \
+		DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m django_db; \
+	else echo "== PostgreSQL not reachable: SQLite only =="; fi
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/sla_engine.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

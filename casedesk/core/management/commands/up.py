@@ -1,0 +1,55 @@
+"""`casedesk up`: the embedded all-in-one server (migrate, presets, admin, worker, web)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the presets with demo data, start the worker and serve on ADDR."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("addr", nargs="?", default=os.environ.get("CASEDESK_ADDR", "127.0.0.1:8000"))
+        parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+        parser.add_argument("--no-demo", action="store_true", help="load the presets without demo data")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self._ensure_admin()
+        self._load_presets(demo=not opts["no_demo"])
+        worker = None if opts["no_worker"] else self._start_worker()
+        try:
+            self.stdout.write(f"casedesk is up: http://{opts['addr']}/ (Ctrl-C stops it)")
+            call_command("runserver", opts["addr"], use_reloader=False, insecure_serving=True)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(10)
+
+    def _ensure_admin(self) -> None:
+        users = get_user_model()
+        if users.objects.filter(is_superuser=True).exists():
+            return
+        password = secrets.token_urlsafe(12)
+        users.objects.create_superuser("admin", "admin@localhost", password)
+        # Printed once, on creation; `casedesk changepassword admin` sets a new one.
+        self.stdout.write(self.style.SUCCESS(f"Admin login created: user admin, password {password}"))
+
+    def _load_presets(self, demo: bool) -> None:
+        from django.core.management import get_commands
+
+        if "preset" in get_commands():
+            call_command("preset", "load", "--all", *(["--demo"] if demo else []))
+
+    def _start_worker(self) -> subprocess.Popen[bytes]:
+        cmd = [sys.executable, "-m", "casedesk.cli", "db_worker", "--queue-name", "*", "--interval", "1", "--no-reload"]
+        return subprocess.Popen(cmd)

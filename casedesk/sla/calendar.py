@@ -1,0 +1,314 @@
+"""Business calendars: exact business-time arithmetic on aware datetimes.
+
+A calendar is compiled into a table of open intervals in UTC epoch seconds
+(each window of each workday, converted through the calendar's zone so DST
+is handled once, at build time) with the business seconds accumulated before
+each interval. Every operation is then one or two binary searches, in pure
+Python for single values and in numpy for arrays.
+
+Times are whole seconds: sub-second parts of inputs are dropped.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+
+from casedesk.sla.holidays_source import HolidaySource, holiday_dates
+
+# A window is (start, end) in seconds after local midnight; end may be 86400.
+Window = tuple[int, int]
+DayWindows = tuple[Window, ...]
+
+_DAY = 86400
+_YEARS_AHEAD = 6  # the table is built this many years past the latest query
+_MAX_EMPTY_YEARS = 30  # a calendar that never opens in this span is an error
+
+
+@dataclass(frozen=True)
+class CalendarSpec:
+    """What a calendar is, as declared in a preset."""
+
+    name: str
+    zone: str
+    week: tuple[DayWindows, ...]  # Monday .. Sunday
+    holidays: tuple[HolidaySource, ...] = ()
+    closed_dates: frozenset[date] = frozenset()
+    # Extra open dates (e.g. Latvia's transferred working Saturdays) use these
+    # windows; empty means "the windows of the calendar's first workday".
+    open_dates: frozenset[date] = frozenset()
+    open_date_windows: DayWindows = ()
+    always_open: bool = False
+    zone_follows: str = ""  # e.g. "licensed_user": callers may pass the user's zone
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.week) != 7:
+            raise ValueError("a week has 7 days of windows (Monday first)")
+        for day in (*self.week, self.open_date_windows):
+            _check_windows(day)
+
+    def windows_on(self, day: date) -> DayWindows:
+        """The open windows of one local date (empty on closed days)."""
+        if self.always_open:
+            return ((0, _DAY),)
+        if day in self.open_dates:
+            return self.open_date_windows or next((w for w in self.week if w), ())
+        if day in self.closed_dates:
+            return ()
+        windows = self.week[day.weekday()]
+        if windows and self.holidays and _is_holiday(self.holidays, day):
+            return ()
+        return windows
+
+
+def _check_windows(windows: DayWindows) -> None:
+    last_end = -1
+    for start, end in windows:
+        if not 0 <= start < end <= _DAY:
+            raise ValueError(f"window {start}-{end} is not inside one day")
+        if start < last_end:
+            raise ValueError("windows of one day overlap or are out of order")
+        last_end = end
+
+
+def _is_holiday(sources: tuple[HolidaySource, ...], day: date) -> bool:
+    return any(day in holiday_dates(src, day.year) for src in sources)
+
+
+@dataclass
+class _Table:
+    """Open intervals [starts[i], ends[i]) in UTC epoch seconds, sorted and disjoint."""
+
+    first_year: int
+    last_year: int
+    lo: int  # epoch second where the table starts (local midnight, first_year)
+    hi: int  # epoch second where it ends (local midnight after last_year)
+    starts: list[int]
+    ends: list[int]
+    cum: list[int]  # business seconds in all intervals before i
+    cum_end: list[int]  # business seconds up to the end of interval i
+    np_starts: npt.NDArray[np.int64]
+    np_ends: npt.NDArray[np.int64]
+    np_cum: npt.NDArray[np.int64]
+    np_cum_end: npt.NDArray[np.int64]
+
+
+def _build_table(spec: CalendarSpec, zone: ZoneInfo, first_year: int, last_year: int) -> _Table:
+    starts: list[int] = []
+    ends: list[int] = []
+    day = date(first_year, 1, 1)
+    stop = date(last_year + 1, 1, 1)
+    one = timedelta(days=1)
+    while day < stop:
+        windows = spec.windows_on(day)
+        if windows:
+            midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+            for w_start, w_end in windows:
+                # Wall-clock arithmetic on aware datetimes, then .timestamp()
+                # resolves the wall time through the zone (DST included).
+                s = int((midnight + timedelta(seconds=w_start)).timestamp())
+                e = int((midnight + timedelta(seconds=w_end)).timestamp())
+                if e <= s:  # a window swallowed by a DST gap
+                    continue
+                if ends and s <= ends[-1]:  # touching windows merge (24x7, 22-24 + 00-06)
+                    ends[-1] = max(ends[-1], e)
+                else:
+                    starts.append(s)
+                    ends.append(e)
+        day += one
+    lo = int(datetime(first_year, 1, 1, tzinfo=zone).timestamp())
+    hi = int(datetime(last_year + 1, 1, 1, tzinfo=zone).timestamp())
+    # A sentinel interval past the end keeps every search in range; it is
+    # never used as an answer because callers extend the table first.
+    starts.append(max(hi, ends[-1] if ends else hi) + _DAY)
+    ends.append(starts[-1] + 1)
+    cum: list[int] = []
+    total = 0
+    for s, e in zip(starts, ends, strict=True):
+        cum.append(total)
+        total += e - s
+    cum_end = [c + e - s for c, s, e in zip(cum, starts, ends, strict=True)]
+    return _Table(
+        first_year,
+        last_year,
+        lo,
+        hi,
+        starts,
+        ends,
+        cum,
+        cum_end,
+        np.array(starts, dtype=np.int64),
+        np.array(ends, dtype=np.int64),
+        np.array(cum, dtype=np.int64),
+        np.array(cum_end, dtype=np.int64),
+    )
+
+
+def _epoch(t: datetime) -> int:
+    if t.tzinfo is None or t.utcoffset() is None:
+        raise ValueError(f"naive datetime {t.isoformat()}: give a time zone")
+    return int(t.timestamp() // 1)
+
+
+class Calendar:
+    """A compiled business calendar. Thread-safe; tables grow on demand."""
+
+    def __init__(self, spec: CalendarSpec, tz: str | None = None) -> None:
+        self.spec = spec
+        self.zone = ZoneInfo(tz or spec.zone)
+        self.name = spec.name
+        self._lock = threading.Lock()
+        year = datetime.now(self.zone).year
+        self._table = _build_table(spec, self.zone, year - 2, year + _YEARS_AHEAD)
+
+    def __repr__(self) -> str:
+        return f"Calendar({self.name!r}, zone={self.zone.key!r})"
+
+    def with_zone(self, tz: str) -> Calendar:
+        """The same windows and holidays read in another zone."""
+        return Calendar(self.spec, tz)
+
+    # -- table management -------------------------------------------------
+
+    def _covering(self, lo: int, hi: int) -> _Table:
+        """A table whose range covers [lo, hi] epoch seconds."""
+        tab = self._table
+        if tab.lo <= lo and hi < tab.hi:
+            return tab
+        with self._lock:
+            tab = self._table
+            first, last = tab.first_year, tab.last_year
+            if lo < tab.lo:
+                first = min(first, datetime.fromtimestamp(lo, self.zone).year - 1)
+            if hi >= tab.hi:
+                last = max(last, datetime.fromtimestamp(min(hi, 2**35), self.zone).year + 1)
+            if last - first > 400:
+                raise ValueError("date out of the supported range (400 years)")
+            tab = _build_table(self.spec, self.zone, first, last)
+            self._table = tab
+            return tab
+
+    def _grow(self, tab: _Table) -> _Table:
+        """Extend the table forward (a target runs past its end)."""
+        if tab.cum[-1] == 0 and tab.last_year - tab.first_year > _MAX_EMPTY_YEARS:
+            raise ValueError(f"calendar {self.name} is never open")
+        span = max(_YEARS_AHEAD, (tab.last_year - tab.first_year) // 2)
+        return self._covering(tab.lo, tab.hi + span * 366 * _DAY)
+
+    # -- single values ----------------------------------------------------
+
+    def is_open(self, t: datetime) -> bool:
+        ts = _epoch(t)
+        tab = self._covering(ts, ts)
+        i = bisect_right(tab.ends, ts)
+        return tab.starts[i] <= ts
+
+    def next_open(self, t: datetime) -> datetime:
+        """t itself when open, else the next opening."""
+        ts = _epoch(t)
+        tab = self._covering(ts, ts)
+        i = bisect_right(tab.ends, ts)
+        while i == len(tab.ends) - 1:  # only the sentinel is left
+            tab = self._grow(tab)
+            i = bisect_right(tab.ends, ts)
+        return datetime.fromtimestamp(max(ts, tab.starts[i]), self.zone)
+
+    def add(self, start: datetime, seconds: int | timedelta) -> datetime:
+        """The earliest instant at which `seconds` of business time have elapsed."""
+        secs = _seconds(seconds)
+        ts = _epoch(start)
+        if secs == 0:
+            return datetime.fromtimestamp(ts, self.zone)
+        tab = self._covering(ts, ts)
+        while True:
+            i = bisect_right(tab.ends, ts)
+            s = tab.starts[i]
+            target = tab.cum[i] + (ts - s if ts > s else 0) + secs
+            j = bisect_left(tab.cum_end, target, i)
+            if j < len(tab.starts) - 1:
+                return datetime.fromtimestamp(tab.starts[j] + target - tab.cum[j], self.zone)
+            tab = self._grow(tab)
+
+    def between(self, a: datetime, b: datetime) -> int:
+        """Business seconds from a to b (negative when b is before a)."""
+        ta, tb = _epoch(a), _epoch(b)
+        if tb < ta:
+            return -self.between(b, a)
+        tab = self._covering(ta, tb)
+        return _position(tab, tb) - _position(tab, ta)
+
+    def is_workday(self, day: date) -> bool:
+        return bool(self.spec.windows_on(day))
+
+    def add_business_days(self, start: datetime, days: int) -> datetime:
+        """N business days: same local time on the Nth following workday (DESIGN.md).
+
+        The start moves to the next opening when outside hours; a target day
+        that closes earlier gives its closing time; the due is the earliest
+        instant at which the business time up to that instant has elapsed.
+        """
+        if days < 0:
+            raise ValueError("business days must not be negative")
+        opened = self.next_open(start)
+        if days == 0:
+            return opened
+        local = opened.astimezone(self.zone)
+        day = local.date()
+        for _ in range(days):
+            day += timedelta(days=1)
+            guard = 0
+            while not self.is_workday(day):
+                day += timedelta(days=1)
+                guard += 1
+                if guard > 366 * _MAX_EMPTY_YEARS:
+                    raise ValueError(f"calendar {self.name} has no workday ahead")
+        # Same wall time on that day; fold=0 picks the first of an ambiguous hour.
+        candidate = datetime.combine(day, local.timetz().replace(tzinfo=None), self.zone)
+        return self.add(opened, self.between(opened, candidate))
+
+    # -- arrays -----------------------------------------------------------
+
+    def add_many(
+        self,
+        starts: npt.NDArray[np.datetime64],
+        seconds: int | npt.NDArray[np.integer],
+    ) -> npt.NDArray[np.datetime64]:
+        """`add` over arrays: datetime64[s] UTC in and out, seconds scalar or array."""
+        ts = np.asarray(starts).astype("datetime64[s]").astype(np.int64)
+        secs = np.broadcast_to(np.asarray(seconds, dtype=np.int64), ts.shape)
+        if ts.size == 0:
+            return ts.astype("datetime64[s]")
+        if (secs < 0).any():
+            raise ValueError("business seconds must not be negative")
+        tab = self._covering(int(ts.min()), int(ts.max()))
+        while True:
+            i = np.searchsorted(tab.np_ends, ts, side="right")
+            s = tab.np_starts[i]
+            target = tab.np_cum[i] + np.maximum(ts - s, 0) + secs
+            j = np.searchsorted(tab.np_cum_end, target, side="left")
+            if (j < len(tab.starts) - 1).all():
+                due = tab.np_starts[j] + target - tab.np_cum[j]
+                due = np.where(secs == 0, ts, due)
+                return due.astype("datetime64[s]")
+            tab = self._grow(tab)
+
+
+def _position(tab: _Table, ts: int) -> int:
+    """Business seconds from the table's start to ts."""
+    i = bisect_right(tab.ends, ts)
+    s = tab.starts[i]
+    return tab.cum[i] + (ts - s if ts > s else 0)
+
+
+def _seconds(value: int | timedelta) -> int:
+    secs = int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
+    if secs < 0:
+        raise ValueError("business seconds must not be negative")
+    return secs
