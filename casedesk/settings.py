@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "casedesk.core",
+    "casedesk.desks",
+    "casedesk.accounts",
+    "casedesk.cases",
 ]
 
 MIDDLEWARE = [

@@ -1,20 +1,303 @@
-"""The [policy] table of a preset (filled in by the desks-and-cases work)."""
+"""The [policy] table of a preset, validated into a Policy.
+
+Everything a desk needs to run an organisation's published policy: tiers,
+priorities with their definitions, metrics with clock conditions, targets per
+tier x priority x metric, how a case's calendar is chosen, case numbers,
+intake fields, scope, version window, escalation levels and notifications.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from casedesk.sla.calendar import CalendarSpec
+from casedesk.sla.durations import Target, parse_target
 from casedesk.sla.toml_source import Source
+
+ANY_TIER = "*"
+METRIC_KINDS = {"once", "cadence", "review"}
+CALENDAR_BY = {"country", "channel", "fixed"}
+_CONDITIONS = {
+    "opened",
+    "priority_set",
+    "assigned",
+    "responded",
+    "responded_after_assignment",
+    "info_complete",
+    "bug_classified",
+    "waiting_on_customer",
+    "resolved",
+}
+_NUMBER = re.compile(r"^[^{}]*\{seq:0?(\d+)d?\}[^{}]*$")
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    name: str
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    key: str
+    name: str
+    kind: str = "once"
+    start: tuple[str, ...] = ("opened",)
+    stop: tuple[str, ...] = ()
+    pause: tuple[str, ...] = ()
+    cancel: tuple[str, ...] = ()
+    calendar: str = ""  # a calendar of its own (S0 reviews: elapsed time on 24x7)
+
+
+@dataclass(frozen=True)
+class IntakeField:
+    key: str
+    label: str
+    required: bool = False
+    pattern: str = ""
+    help: str = ""
+    when_priority: str = ""  # required only at this priority (PTC S0: 24/7 phone)
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Policy:
-    raw: dict[str, Any]
+    version: str = "1"
+    effective: date | None = None
+    notice_days: int = 0
+    case_number: str = "{seq:06d}"
+    calendar_by: str = "fixed"
+    default_calendar: str = ""
+    calendar_map: dict[str, str] = field(default_factory=dict)
+    tiers: tuple[Choice, ...] = ()
+    priorities: tuple[Choice, ...] = ()
+    metrics: dict[str, MetricSpec] = field(default_factory=dict)
+    targets: dict[tuple[str, str, str], Target | None] = field(default_factory=dict)
+    priority_calendars: dict[str, str] = field(default_factory=dict)
+    intake: tuple[IntakeField, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def target(self, tier: str, priority: str, metric: str) -> Target | None:
+        """The target, None when the policy gives none; tier '*' rows apply to every tier."""
+        for key in ((tier, priority, metric), (ANY_TIER, priority, metric)):
+            if key in self.targets:
+                return self.targets[key]
+        return None
+
+    def has_target_row(self, tier: str, priority: str) -> bool:
+        return any(k[:2] in {(tier, priority), (ANY_TIER, priority)} for k in self.targets)
+
+    def priority(self, key: str) -> Choice | None:
+        return next((p for p in self.priorities if p.key == key), None)
+
+    def format_number(self, seq: int) -> str:
+        return self.case_number.format(seq=seq)
+
+    def section(self, name: str) -> Any:
+        return self.raw.get(name)
+
+
+def _str_list(src: Source, keys: list[str], value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise src.error(keys, "a list of strings is expected")
+    return tuple(value)
+
+
+def _conditions(src: Source, keys: list[str], value: Any) -> tuple[str, ...]:
+    names = _str_list(src, keys, value)
+    for n in names:
+        if n not in _CONDITIONS and not n.startswith("priority:"):
+            raise src.error(keys, f"unknown condition {n!r} (known: {', '.join(sorted(_CONDITIONS))}, priority:KEY)")
+    return names
+
+
+def _choices(src: Source, key: str, value: Any) -> tuple[Choice, ...]:
+    if not isinstance(value, list):
+        raise src.error(["policy", key], f"[[policy.{key}]] entries are expected")
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not item["key"]:
+            raise src.error(["policy", key], f"each {key} entry needs a key")
+        out.append(Choice(item["key"], str(item.get("name", item["key"])), str(item.get("definition", ""))))
+    if len({c.key for c in out}) != len(out):
+        raise src.error(["policy", key], f"duplicate {key} keys")
+    return tuple(out)
+
+
+def _metrics(src: Source, value: Any, calendars: dict[str, CalendarSpec]) -> dict[str, MetricSpec]:
+    if not isinstance(value, dict):
+        raise src.error(["policy", "metrics"], "[policy.metrics.NAME] tables are expected")
+    out = {}
+    known = {"name", "kind", "start", "stop", "pause", "cancel", "calendar", "note"}
+    for key, t in value.items():
+        base = ["policy", "metrics", key]
+        if not isinstance(t, dict):
+            raise src.error(base, f"metric {key} must be a table")
+        for k in t:
+            if k not in known:
+                raise src.error([*base, k], f"unknown metric setting {k!r} (known: {', '.join(sorted(known))})")
+        kind = t.get("kind", "once")
+        if kind not in METRIC_KINDS:
+            raise src.error([*base, "kind"], f"kind is one of {sorted(METRIC_KINDS)}")
+        cal = t.get("calendar", "")
+        if cal and cal not in calendars:
+            raise src.error([*base, "calendar"], f"unknown calendar {cal!r}")
+        out[key] = MetricSpec(
+            key=key,
+            name=str(t.get("name", key)),
+            kind=kind,
+            start=_conditions(src, [*base, "start"], t.get("start", ["opened"])),
+            stop=_conditions(src, [*base, "stop"], t.get("stop", [])),
+            pause=_conditions(src, [*base, "pause"], t.get("pause", [])),
+            cancel=_conditions(src, [*base, "cancel"], t.get("cancel", [])),
+            calendar=cal,
+        )
+    return out
+
+
+def _targets(
+    src: Source, value: Any, tiers: set[str], priorities: set[str], metrics: set[str]
+) -> dict[tuple[str, str, str], Target | None]:
+    """[policy.targets.TIER] PRIORITY = { METRIC = "8h" | "none" }; TIER "*" = every tier."""
+    if not isinstance(value, dict):
+        raise src.error(["policy", "targets"], "[policy.targets.TIER] tables are expected")
+    out: dict[tuple[str, str, str], Target | None] = {}
+    for tier, rows in value.items():
+        if tier != ANY_TIER and tier not in tiers:
+            raise src.error(["policy", "targets", tier], f"unknown tier {tier!r} (known: {', '.join(sorted(tiers))})")
+        if not isinstance(rows, dict):
+            raise src.error(["policy", "targets", tier], "priority = { metric = target } rows are expected")
+        for prio, cells in rows.items():
+            keys = ["policy", "targets", tier, prio]
+            if prio not in priorities:
+                raise src.error(keys, f"unknown priority {prio!r} (known: {', '.join(sorted(priorities))})")
+            if not isinstance(cells, dict):
+                raise src.error(keys, "{ metric = target } is expected")
+            for metric, text in cells.items():
+                if metric not in metrics:
+                    raise src.error(keys, f"unknown metric {metric!r} (known: {', '.join(sorted(metrics))})")
+                if text == "none":
+                    out[(tier, prio, metric)] = None
+                    continue
+                try:
+                    out[(tier, prio, metric)] = parse_target(str(text))
+                except ValueError as exc:
+                    raise src.error(keys, str(exc)) from None
+    return out
+
+
+def _intake(src: Source, value: Any, priorities: set[str]) -> tuple[IntakeField, ...]:
+    if not isinstance(value, list):
+        raise src.error(["policy", "intake"], "[[policy.intake]] entries are expected")
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or not item.get("key"):
+            raise src.error(["policy", "intake"], "each intake field needs a key")
+        pattern = str(item.get("pattern", ""))
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise src.error(["policy", "intake"], f"bad pattern for {item['key']}: {exc}") from None
+        when = str(item.get("when_priority", ""))
+        if when and when not in priorities:
+            raise src.error(["policy", "intake"], f"unknown priority {when!r} in when_priority")
+        out.append(
+            IntakeField(
+                key=str(item["key"]),
+                label=str(item.get("label", item["key"])),
+                required=bool(item.get("required", False)),
+                pattern=pattern,
+                help=str(item.get("help", "")),
+                when_priority=when,
+                choices=tuple(str(c) for c in item.get("choices", [])),
+            )
+        )
+    return tuple(out)
+
+
+_KNOWN = {
+    "version",
+    "effective",
+    "notice_days",
+    "case_number",
+    "calendar_by",
+    "default_calendar",
+    "calendar_map",
+    "tiers",
+    "priorities",
+    "metrics",
+    "targets",
+    "priority_calendars",
+    "intake",
+    # descriptive sections the desk shows and other parts of casedesk read
+    "scope",
+    "versions",
+    "escalation",
+    "notify",
+    "levels",
+    "grace_calls",
+    "pay_per_incident",
+    "readings",
+    "languages",
+    "queues",
+    "data_requests",
+    "visibility",
+}
 
 
 def parse_policy(src: Source, table: Any, calendars: dict[str, CalendarSpec]) -> Policy:
     if not isinstance(table, dict):
         raise src.error(["policy"], "[policy] must be a table")
-    return Policy(raw=table)
+    for key in table:
+        if key not in _KNOWN:
+            raise src.error(["policy", key], f"unknown policy setting {key!r} (known: {', '.join(sorted(_KNOWN))})")
+    effective = table.get("effective")
+    if effective is not None and not isinstance(effective, date):
+        raise src.error(["policy", "effective"], "effective is a date (2026-01-01)")
+    notice = table.get("notice_days", 0)
+    if not isinstance(notice, int) or notice < 0:
+        raise src.error(["policy", "notice_days"], "notice_days is a whole number of days, 0 or more")
+    number = str(table.get("case_number", "{seq:06d}"))
+    if not _NUMBER.match(number):
+        raise src.error(["policy", "case_number"], 'case_number must contain one {seq:0Nd}, e.g. "C{seq:07d}"')
+    calendar_by = table.get("calendar_by", "fixed")
+    if calendar_by not in CALENDAR_BY:
+        raise src.error(["policy", "calendar_by"], f"calendar_by is one of {sorted(CALENDAR_BY)}")
+    default_cal = table.get("default_calendar", next(iter(calendars)))
+    cal_map = table.get("calendar_map", {})
+    pri_cals = table.get("priority_calendars", {})
+    for keys, name in [(["policy", "default_calendar"], default_cal)] + [
+        (["policy", "calendar_map", k], v) for k, v in cal_map.items()
+    ]:
+        if name not in calendars:
+            raise src.error(keys, f"unknown calendar {name!r} (known: {', '.join(calendars)})")
+    tiers = _choices(src, "tiers", table.get("tiers", []))
+    priorities = _choices(src, "priorities", table.get("priorities", []))
+    prio_keys = {p.key for p in priorities}
+    for k, v in pri_cals.items():
+        if k not in prio_keys or v not in calendars:
+            raise src.error(["policy", "priority_calendars", k], f"{k} = {v!r}: unknown priority or calendar")
+    metrics = _metrics(src, table.get("metrics", {}), calendars)
+    targets = _targets(src, table.get("targets", {}), {t.key for t in tiers}, prio_keys, set(metrics))
+    return Policy(
+        version=str(table.get("version", "1")),
+        effective=effective,
+        notice_days=notice,
+        case_number=number,
+        calendar_by=calendar_by,
+        default_calendar=str(default_cal),
+        calendar_map=dict(cal_map),
+        tiers=tiers,
+        priorities=priorities,
+        metrics=metrics,
+        targets=targets,
+        priority_calendars=dict(pri_cals),
+        intake=_intake(src, table.get("intake", []), prio_keys),
+        raw=table,
+    )

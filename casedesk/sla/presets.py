@@ -15,7 +15,7 @@ from casedesk.sla.toml_source import PresetError, Source
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 _TOP_KEYS = {"slug", "name", "description", "calendars", "policy"}
 
-__all__ = ["Preset", "PresetError", "list_presets", "load_calendar", "load_preset", "read_preset"]
+__all__ = ["Preset", "PresetError", "list_presets", "load_calendar", "load_preset", "preset_from_text", "read_preset"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,16 @@ def _compile(preset: Preset, name: str, tz: str | None) -> Calendar:
 
 def read_preset(path: Path) -> Preset:
     """Parse and validate one preset file; PresetError names file and line."""
-    src = Source.read(path)
+    return _parse(Source.read(path))
+
+
+def preset_from_text(text: str, label: str) -> Preset:
+    """A preset from stored TOML text (a desk's policy version); label names it in errors."""
+    return _parse(Source(Path(label), text))
+
+
+def _parse(src: Source) -> Preset:
+    path = src.path
     data = src.data
     for key in data:
         if key not in _TOP_KEYS:

@@ -1,0 +1,117 @@
+"""Cases, their event log and their SLA metric rows.
+
+Cases are written only by casedesk.cases.services; every change is a CaseEvent
+row, and SlaMetric rows are recomputed from the events.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from casedesk.accounts.models import Company, Contact, Contract, Site
+from casedesk.desks.models import Desk, PolicyVersion, Queue
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new"
+        OPEN = "open"
+        WAITING_ON_CUSTOMER = "waiting_on_customer", "waiting on customer"
+        RESOLVED = "resolved"
+        CLOSED = "closed"
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal"
+        EMAIL = "email"
+        PHONE = "phone"
+        PHONE_UK = "phone_uk", "phone (UK)"
+        PHONE_US = "phone_us", "phone (US)"
+        API = "api"
+
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="cases")
+    number = models.CharField(max_length=30)
+    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="cases")
+    queue = models.ForeignKey(Queue, null=True, blank=True, on_delete=models.SET_NULL)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PORTAL)
+    calendar = models.CharField(max_length=50, help_text="calendar of the policy this case runs on")
+    calendar_zone = models.CharField(max_length=64, blank=True, help_text="zone replacing the calendar's own")
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="cases")
+    requester = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="cases")
+    contract = models.ForeignKey(Contract, null=True, blank=True, on_delete=models.SET_NULL)
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
+    subject = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    tier = models.CharField(max_length=50, blank=True)
+    priority = models.CharField(max_length=50, blank=True)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.NEW, db_index=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
+    )
+    classification = models.CharField(max_length=30, blank=True, help_text="bug or defect removes targets")
+    resolution = models.CharField(max_length=50, blank=True)
+    confidential = models.BooleanField(default=False)
+    round_the_clock = models.BooleanField(default=True, help_text="S0: 24x7 work needed (evaluation)")
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    intake = models.JSONField(default=dict, blank=True)
+    opened_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["desk", "number"], name="uniq_case_number")]
+        indexes = [models.Index(fields=["desk", "status", "-opened_at"], name="case_desk_status")]
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+
+class CaseCounter(models.Model):
+    """The last sequence number given on a desk (each desk numbers its own cases)."""
+
+    desk = models.OneToOneField(Desk, on_delete=models.CASCADE, primary_key=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.desk_id}: {self.last}"
+
+
+class CaseEvent(models.Model):
+    """One change to a case: who, when, what, with before/after in data."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class SlaMetric(models.Model):
+    """One SLA metric of a case (response, resolution, update, review), as last recomputed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="metrics")
+    metric = models.CharField(max_length=30)
+    name = models.CharField(max_length=100)
+    status = models.CharField(max_length=20, db_index=True)
+    target = models.CharField(max_length=20, blank=True)
+    calendar = models.CharField(max_length=50, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    remaining_seconds = models.BigIntegerField(null=True, blank=True)
+    breached = models.BooleanField(default=False)
+    missed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "metric"], name="uniq_case_metric")]
+        indexes = [models.Index(fields=["status", "due_at"], name="metric_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.metric} {self.status}"

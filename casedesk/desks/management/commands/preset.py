@@ -1,0 +1,61 @@
+"""`casedesk preset list|load|check`: shipped policy presets."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from casedesk.desks.loading import load_desk
+from casedesk.desks.policies import PolicyError
+from casedesk.sla import PresetError, list_presets, load_preset
+from casedesk.sla.presets import read_preset
+
+
+class Command(BaseCommand):
+    help = "List, load or check policy presets."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("list", help="slug and name of each shipped preset")
+        load = sub.add_parser("load", help="create or update the desk of a preset (idempotent)")
+        load.add_argument("slug", nargs="?")
+        load.add_argument("--all", action="store_true", help="every shipped preset")
+        load.add_argument("--demo", action="store_true", help="add demo customers, contracts and cases")
+        check = sub.add_parser("check", help="validate a preset file")
+        check.add_argument("file")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            getattr(self, f"_{opts['action']}")(opts)
+        except (PresetError, PolicyError) as exc:
+            raise CommandError(str(exc), returncode=2) from None
+
+    def _list(self, opts: dict[str, Any]) -> None:
+        for slug in list_presets():
+            self.stdout.write(f"{slug}\t{load_preset(slug).name}")
+
+    def _load(self, opts: dict[str, Any]) -> None:
+        slugs = list_presets() if opts["all"] else [opts["slug"]] if opts["slug"] else []
+        if not slugs:
+            raise CommandError("name a preset (casedesk preset list) or give --all", returncode=2)
+        for slug in slugs:
+            desk, created = load_desk(slug)
+            line = f"{'created' if created else 'updated'} desk {desk.slug} ({desk.name})"
+            if opts["demo"]:
+                from casedesk.desks.demo import load_demo
+
+                n = load_demo(desk)
+                line += f", demo: {n} cases" if n else ", demo already loaded"
+            self.stdout.write(line)
+
+    def _check(self, opts: dict[str, Any]) -> None:
+        path = Path(opts["file"])
+        preset = read_preset(path)
+        p = preset.policy
+        self.stdout.write(
+            f"{path}: ok: {preset.slug} ({preset.name}), {len(preset.calendars)} calendars, "
+            f"{len(p.priorities)} priorities, {len(p.metrics)} metrics, {len(p.targets)} targets"
+        )
