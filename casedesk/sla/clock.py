@@ -198,10 +198,10 @@ def _advance(
         if not _all(spec.start, facts):
             return
         tr.started_at = at
+        tr.priority = facts.priority
         if spec.kind != "once":
             tr.periods = []
-    tr.priority = facts.priority
-    tr.round_the_clock = facts.round_the_clock
+    # A stop or cancel keeps the priority the clock ran under (a downgrade from S0 ends S0's reviews).
     if _any(spec.cancel, facts):
         tr.cancelled_at = at
         _close_pause(tr, at)
@@ -210,6 +210,8 @@ def _advance(
         tr.stopped_at = at
         _close_pause(tr, at)
         return
+    tr.priority = facts.priority
+    tr.round_the_clock = facts.round_the_clock
     paused_now = _any(spec.pause, facts)
     if paused_now and not (tr.pauses and tr.pauses[-1][1] is None):
         tr.pauses.append([at, None])
