@@ -113,9 +113,9 @@ def _build_table(spec: CalendarSpec, zone: ZoneInfo, first_year: int, last_year:
             for w_start, w_end in windows:
                 # Wall-clock arithmetic on aware datetimes, then .timestamp()
                 # resolves the wall time through the zone (DST included).
-                s = int((midnight + timedelta(seconds=w_start)).timestamp())
-                e = int((midnight + timedelta(seconds=w_end)).timestamp())
-                if e <= s:  # a window swallowed by a DST gap
+                s = _wall_to_epoch(midnight + timedelta(seconds=w_start), zone)
+                e = _wall_to_epoch(midnight + timedelta(seconds=w_end), zone)
+                if e <= s:  # a window inside a DST gap never opens
                     continue
                 if ends and s <= ends[-1]:  # touching windows merge (24x7, 22-24 + 00-06)
                     ends[-1] = max(ends[-1], e)
@@ -149,6 +149,23 @@ def _build_table(spec: CalendarSpec, zone: ZoneInfo, first_year: int, last_year:
         np.array(cum, dtype=np.int64),
         np.array(cum_end, dtype=np.int64),
     )
+
+
+def _wall_to_epoch(wall: datetime, zone: ZoneInfo) -> int:
+    """Epoch second of a wall-clock time; a time the zone skips (a spring-forward gap)
+    maps to the instant the clock jumps, so a window edge in the gap opens or closes then."""
+    ts = int(wall.timestamp())  # fold=0: a gap time is read with the offset before the jump
+    if datetime.fromtimestamp(ts, zone).replace(tzinfo=None) == wall.replace(tzinfo=None):
+        return ts
+    lo, hi = int(wall.replace(fold=1).timestamp()), ts  # the jump lies between these
+    after = datetime.fromtimestamp(hi, zone).utcoffset()
+    while lo < hi:  # first second already on the offset after the jump
+        mid = (lo + hi) // 2
+        if datetime.fromtimestamp(mid, zone).utcoffset() == after:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def _epoch(t: datetime) -> int:
