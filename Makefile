@@ -24,6 +24,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy
 
 test: lint
+	bash scripts/system-packages.sh
 	$(VENV)/bin/pytest
 	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		echo "== PostgreSQL at 127.0.0.1:5432: database tests again =="; \

@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from casedesk.accounts.models import Company, Contact, Contract, Site
-from casedesk.cases import services
+from casedesk.cases import services, sla_state
 from casedesk.cases.models import Case
 from casedesk.desks.models import Desk, Membership
 from casedesk.desks.policies import preset_of, version_in_force
+from casedesk.sla.policy_schema import Policy
 
 
 @dataclass(frozen=True)
@@ -162,12 +163,14 @@ def load_demo(desk: Desk, seed: int = 7, now: datetime | None = None) -> int:
             at=opened,
         )
         _play(case, scenario, agent, manager, opened, now, priority)
+        sla_state.recompute(case, now=now)  # show the clocks as they stand now (overdue ones breached)
         count += 1
     return count
 
 
-def _intake_for(policy: object, contract: Contract, n: int) -> dict[str, str]:
-    return {
+def _intake_for(policy: Policy, contract: Contract, n: int) -> dict[str, str]:
+    keys = {f.key for f in policy.intake}
+    values = {
         "phone": "+00 555 0100",
         "product_version": "2025",
         "service_pack": "SP2.0",
@@ -179,6 +182,7 @@ def _intake_for(policy: object, contract: Contract, n: int) -> dict[str, str]:
         "phone_24x7": "+33 1 55 55 01 00",
         "site": "Head office",
     }
+    return {k: v for k, v in values.items() if k in keys}
 
 
 def _play(

@@ -1,0 +1,35 @@
+"""A manager signs in to the admin in Chromium and finds breached cases with the SLA filter."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import Page, expect
+
+from casedesk.desks.demo import load_demo
+from casedesk.desks.loading import load_desk
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright runs an event loop in this thread
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_manager_filters_breached_cases_in_the_admin(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    desk, _ = load_desk("plm-group")
+    load_demo(desk)
+    User.objects.create_superuser("carol", "carol@desk.test", "s3cret-pass")
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill("carol")
+    page.get_by_label("Password").fill("s3cret-pass")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/admin/cases/case/")
+    expect(page.get_by_text("PLM-0000", exact=False).first).to_be_visible()
+    page.get_by_role("link", name="breached").click()
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() > 0
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "admin-breached-cases.png"), full_page=True)
+    rows.first.locator("th a").click()
+    expect(page.get_by_text("Initial response").first).to_be_visible()
+    page.screenshot(path=str(SHOTS / "admin-case.png"), full_page=True)
