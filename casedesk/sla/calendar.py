@@ -287,7 +287,8 @@ class Calendar:
                 if guard > 366 * _MAX_EMPTY_YEARS:
                     raise ValueError(f"calendar {self.name} has no workday ahead")
         # Same wall time on that day; fold=0 picks the first of an ambiguous hour.
-        candidate = datetime.combine(day, local.timetz().replace(tzinfo=None), self.zone)
+        wall = datetime.combine(day, local.timetz().replace(tzinfo=None), self.zone)
+        candidate = datetime.fromtimestamp(_wall_to_epoch(wall, self.zone), self.zone)
         return self.add(opened, self.between(opened, candidate))
 
     # -- arrays -----------------------------------------------------------
