@@ -144,9 +144,11 @@ def load_demo(desk: Desk, seed: int = 7, now: datetime | None = None) -> int:
     count = 0
     for n in range(32):
         contact, contract = contacts[n % len(contacts)]
-        opened = now - timedelta(hours=rnd.randint(1, 240), minutes=rnd.randint(0, 59))
-        priority = policy.priorities[n % len(policy.priorities)].key if policy.priorities else ""
         scenario = SCENARIOS[n % len(SCENARIOS)]
+        # Overdue cases opened 2-4 weeks ago: past any target of the five policies, whatever day it is.
+        hours = rnd.randint(336, 672) if scenario == "overdue" else rnd.randint(1, 240)
+        opened = now - timedelta(hours=hours, minutes=rnd.randint(0, 59))
+        priority = policy.priorities[n % len(policy.priorities)].key if policy.priorities else ""
         if scenario == "review" and desk.slug == "ptc":
             priority = "S0"
         intake = _intake_for(policy, contract, n)
