@@ -13,8 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from casedesk.accounts.models import Contact, Contract, Site
@@ -44,10 +43,15 @@ def _event(case: Case, kind: str, at: datetime, actor: Actor, **data: Any) -> Ca
 
 
 def _next_number(desk: Desk, policy: Policy) -> str:
-    CaseCounter.objects.get_or_create(desk=desk)
-    CaseCounter.objects.filter(desk=desk).update(last=F("last") + 1)
-    seq = CaseCounter.objects.values_list("last", flat=True).get(desk=desk)
-    return policy.format_number(seq)
+    """The desk's next case number: one atomic UPDATE ... RETURNING (SQLite >= 3.35, PostgreSQL)."""
+    table = CaseCounter._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {table} SET last = last + 1 WHERE desk_id = %s RETURNING last", [desk.pk])
+        row = cur.fetchone()
+    if row is None:
+        CaseCounter.objects.create(desk=desk, last=1)
+        return policy.format_number(1)
+    return policy.format_number(int(row[0]))
 
 
 def check_intake(policy: Policy, intake: Mapping[str, str], priority: str) -> dict[str, str]:
@@ -138,8 +142,8 @@ def open_case(
         opened_at=at,
         updated_at=at,
     )
-    _event(case, clock.OPENED, at, actor, priority=priority, info_complete=info_complete, channel=channel)
-    sla_state.recompute(case, now=at)
+    ev = _event(case, clock.OPENED, at, actor, priority=priority, info_complete=info_complete, channel=channel)
+    sla_state.recompute(case, now=at, events=[clock.Event(ev.kind, ev.at, ev.data)], new=True)
     return case
 
 

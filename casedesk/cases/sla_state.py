@@ -33,21 +33,23 @@ def states(case: Case, now: datetime, events: list[Event] | None = None) -> list
     return compute(policy, events, now, calendar_for, target_for, case.calendar)
 
 
-def recompute(case: Case, now: datetime) -> list[SlaMetric]:
-    """Write the metric rows of a case; the same events always give the same rows."""
-    existing = {m.metric: m for m in SlaMetric.objects.filter(case=case)}
-    new: list[SlaMetric] = []
+def recompute(case: Case, now: datetime, events: list[Event] | None = None, new: bool = False) -> list[SlaMetric]:
+    """Write the metric rows of a case; the same events always give the same rows.
+
+    A case just opened passes its one event and new=True, saving two reads."""
+    existing = {} if new else {m.metric: m for m in SlaMetric.objects.filter(case=case)}
+    created: list[SlaMetric] = []
     changed: list[SlaMetric] = []
-    for st in states(case, now):
+    for st in states(case, now, events):
         row = existing.get(st.metric) or SlaMetric(case=case, metric=st.metric)
         for f in _FIELDS:
             setattr(row, f, _value(st, f))
-        (changed if row.pk else new).append(row)
-    if new:
-        SlaMetric.objects.bulk_create(new)
+        (changed if row.pk else created).append(row)
+    if created:
+        SlaMetric.objects.bulk_create(created)
     if changed:
         SlaMetric.objects.bulk_update(changed, _FIELDS)
-    return new + changed
+    return created + changed
 
 
 def _value(st: MetricState, field: str) -> object:

@@ -23,6 +23,7 @@ class PolicyVersion(models.Model):
     desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="policy_versions")
     version = models.CharField(max_length=50)
     source = models.TextField(help_text="the preset TOML this version was read from")
+    digest = models.CharField(max_length=64, default="", help_text="sha256 of source: the parse cache key")
     announced_at = models.DateTimeField()
     effective_at = models.DateTimeField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -16,32 +17,40 @@ class PolicyError(ValueError):
     """A policy version that cannot be published as asked."""
 
 
-@lru_cache(maxsize=256)
-def _parsed(version_id: int, source: str, label: str) -> Preset:
-    return preset_from_text(source, label)
+_parsed_cache: dict[tuple[int, str], Preset] = {}
 
 
 def preset_of(version: PolicyVersion) -> Preset:
-    """The parsed preset stored in a policy version (cached: versions never change)."""
-    return _parsed(version.pk, version.source, f"{version.desk_id}:{version.version}")
+    """The parsed preset stored in a policy version, cached by id and content digest
+    (versions never change), so the source text is read from the database only once."""
+    key = (version.pk, version.digest)
+    preset = _parsed_cache.get(key)
+    if preset is None:
+        source = PolicyVersion.objects.values_list("source", flat=True).get(pk=version.pk)
+        preset = preset_from_text(source, f"{version.desk_id}:{version.version}")
+        if len(_parsed_cache) > 256:
+            _parsed_cache.clear()
+        _parsed_cache[key] = preset
+    return preset
 
 
 @lru_cache(maxsize=1024)
-def _calendar(version_id: int, source: str, label: str, name: str, tz: str | None) -> Calendar:
-    return Calendar(_parsed(version_id, source, label).calendars[name], tz)
+def _calendar(version_id: int, digest: str, name: str, tz: str | None) -> Calendar:
+    return Calendar(_parsed_cache[(version_id, digest)].calendars[name], tz)
 
 
 def calendar_of(version: PolicyVersion, name: str, tz: str | None = None) -> Calendar:
     """A compiled calendar of a version; tz applies only to calendars that follow the user's zone."""
     spec = preset_of(version).calendars[name]
     zone = tz if tz and spec.zone_follows else None
-    return _calendar(version.pk, version.source, f"{version.desk_id}:{version.version}", name, zone)
+    return _calendar(version.pk, version.digest, name, zone)
 
 
 def version_in_force(desk: Desk, at: datetime) -> PolicyVersion:
-    version = desk.policy_versions.filter(effective_at__lte=at).order_by("-effective_at").first()
+    versions = desk.policy_versions.defer("source")
+    version = versions.filter(effective_at__lte=at).order_by("-effective_at").first()
     if version is None:
-        version = desk.policy_versions.order_by("effective_at").first()
+        version = versions.order_by("effective_at").first()
     if version is None:
         raise PolicyError(f"desk {desk.slug} has no policy version")
     return version
@@ -71,7 +80,12 @@ def publish_version(
         raise PolicyError(f"desk {desk.slug} already has policy version {policy.version}")
     with transaction.atomic():
         version = PolicyVersion.objects.create(
-            desk=desk, version=policy.version, source=source, announced_at=announced_at, effective_at=effective_at
+            desk=desk,
+            version=policy.version,
+            source=source,
+            digest=hashlib.sha256(source.encode()).hexdigest(),
+            announced_at=announced_at,
+            effective_at=effective_at,
         )
         sync_queues(desk, preset)
     return version
