@@ -26,8 +26,9 @@ def test_manager_filters_breached_cases_in_the_admin(page: Page, live_server) ->
     page.goto(f"{live_server.url}/admin/cases/case/")
     expect(page.get_by_text("PLM-0000", exact=False).first).to_be_visible()
     page.get_by_role("link", name="breached").click()
+    page.wait_for_url("**/admin/cases/case/?sla=breached")
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() > 0
+    expect(rows.first).to_be_visible()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "admin-breached-cases.png"), full_page=True)
     rows.first.locator("th a").click()
