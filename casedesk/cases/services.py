@@ -72,6 +72,12 @@ def check_intake(policy: Policy, intake: Mapping[str, str], priority: str) -> di
     return clean
 
 
+def _check_priority(policy: Policy, priority: str) -> None:
+    if policy.priority(priority) is None:
+        known = ", ".join(p.key for p in policy.priorities)
+        raise CaseError(f"unknown priority {priority!r} (this desk has {known})")
+
+
 def _choose_calendar(policy: Policy, channel: str, country: str, queue: Queue | None) -> str:
     if policy.calendar_by == "country":
         return policy.calendar_map.get(country) or (queue.calendar if queue else "") or policy.default_calendar
@@ -110,8 +116,8 @@ def open_case(
         raise CaseError(f"unknown channel {channel!r}")
     version = version_in_force(desk, at)
     policy = preset_of(version).policy
-    if priority and policy.priority(priority) is None:
-        raise CaseError(f"unknown priority {priority!r} (this desk has {', '.join(p.key for p in policy.priorities)})")
+    if priority:
+        _check_priority(policy, priority)
     clean = check_intake(policy, intake or {}, priority)
     company = requester.company
     if contract is not None and contract.company_id != company.pk:
@@ -168,8 +174,7 @@ def _policy(case: Case) -> Policy:
 @transaction.atomic
 def set_priority(case: Case, priority: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
     policy = _policy(case)
-    if policy.priority(priority) is None:
-        raise CaseError(f"unknown priority {priority!r} (this desk has {', '.join(p.key for p in policy.priorities)})")
+    _check_priority(policy, priority)
     if priority == case.priority:
         return case
     check_intake(policy, case.intake, priority)  # S0 needs a 24/7 phone before it can be set

@@ -152,7 +152,7 @@ def compute(
         before = _snapshot(facts)
         apply(facts, ev)
         for key, spec in policy.metrics.items():
-            _advance(spec, tracks[key], before, facts, ev.at, calendar_for, target_for, policy, calendar_name)
+            _advance(spec, tracks[key], before, facts, ev.at)
     return [
         _state(spec, tracks[spec.key], now, calendar_for, target_for, policy, calendar_name)
         for spec in policy.metrics.values()
@@ -176,17 +176,7 @@ def _calendar_name(policy: Policy, priority: str, round_the_clock: bool, default
     return special if special and round_the_clock else default
 
 
-def _advance(
-    spec: MetricSpec,
-    tr: _Track,
-    before: Facts,
-    facts: Facts,
-    at: datetime,
-    calendar_for: CalendarFor,
-    target_for: TargetFor,
-    policy: Policy,
-    calendar_name: str,
-) -> None:
+def _advance(spec: MetricSpec, tr: _Track, before: Facts, facts: Facts, at: datetime) -> None:
     if tr.stopped_at or tr.cancelled_at:
         if spec.kind == "once" or not _all(spec.start, facts) or _any(spec.stop, facts):
             return

@@ -7,7 +7,7 @@ import pytest
 
 from casedesk.cases import services
 
-from .factories import customer, desk
+from .factories import customer, desk, staff
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -78,3 +78,20 @@ def test_severity_is_a_known_one_and_the_scn_is_required() -> None:
         _open("S9", datetime(2026, 10, 26, 12, 0, tzinfo=PARIS))
     with pytest.raises(services.CaseError, match="SCN"):
         _open("S2", datetime(2026, 10, 26, 12, 0, tzinfo=PARIS), scn="")
+
+
+def test_s0_runs_24x7_until_the_evaluation_says_it_is_not_needed() -> None:
+    # S0 opened Sat 24 Oct 12:00 Paris; the agent's first contact at 12:30 starts the update cadence.
+    # S0 updates every 4 h (the preset's reading): on 24x7 due Sat 16:30 Paris.
+    bob = staff("bob")
+    case = _open("S0", datetime(2026, 10, 24, 12, 0, tzinfo=PARIS), phone_24x7="+33 1 55 55 01 00")
+    services.agent_reply(case, bob, "R&D engaged", at=datetime(2026, 10, 24, 12, 30, tzinfo=PARIS))
+    update = case.metrics.get(metric="update")
+    assert (update.calendar, update.due_at) == ("24x7", datetime(2026, 10, 24, 16, 30, tzinfo=PARIS))
+    # Evaluation: 24-hour work not needed -> business calendar (Mon-Fri 08-17 in the site's zone, Paris):
+    # 4 business hours from Sat 12:30 count from Mon 26 Oct 08:00 -> 12:00 CET.
+    services.set_round_the_clock(case, False, actor=bob, at=datetime(2026, 10, 24, 13, 0, tzinfo=PARIS))
+    update.refresh_from_db()
+    assert (update.calendar, update.due_at) == ("business", datetime(2026, 10, 26, 12, 0, tzinfo=PARIS))
+    # The management review stays on elapsed time: still due 24 h after opening.
+    assert case.metrics.get(metric="review").due_at == datetime(2026, 10, 25, 11, 0, tzinfo=PARIS)
