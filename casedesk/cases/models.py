@@ -51,19 +51,50 @@ class Case(models.Model):
     classification = models.CharField(max_length=30, blank=True, help_text="bug or defect removes targets")
     resolution = models.CharField(max_length=50, blank=True)
     confidential = models.BooleanField(default=False)
+    critical = models.BooleanField(default=False, help_text="marked critical by a manager (Mastercam's critical route)")
     round_the_clock = models.BooleanField(default=True, help_text="S0: 24x7 work needed (evaluation)")
     escalation_level = models.PositiveSmallIntegerField(default=0)
     intake = models.JSONField(default=dict, blank=True)
+    info_missing = models.BooleanField(default=False, help_text="opened with intake fields missing (e-mail, phone)")
+    needs_triage = models.BooleanField(default=False, help_text="in the fallback queue: no queue for its country")
+    no_contract_sla = models.BooleanField(default=False, help_text="no contract on a desk whose targets need one")
     opened_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
+    # Kept by cases.sla_state from the metrics: the nearest pending due (overdue ones first when sorted),
+    # whether a commitment was ever breached, and the folded clock state the next event continues from.
+    next_due_at = models.DateTimeField(null=True, blank=True)
+    sla_breached = models.BooleanField(default=False)
+    clock = models.JSONField(default=dict, blank=True, editable=False)
+    clock_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_ON_CUSTOMER)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["desk", "number"], name="uniq_case_number")]
-        indexes = [models.Index(fields=["desk", "status", "-opened_at"], name="case_desk_status")]
+        indexes = [
+            models.Index(fields=["desk", "status", "-opened_at"], name="case_desk_status"),
+            models.Index(fields=["desk", "-opened_at"], name="case_desk_opened"),
+            # An agent's queue: open cases of a desk or queue by nearest due time.
+            models.Index(
+                fields=["desk", "next_due_at"],
+                name="case_open_desk_due",
+                condition=models.Q(status__in=["new", "open", "waiting_on_customer"]),
+            ),
+            models.Index(
+                fields=["queue", "next_due_at"],
+                name="case_open_queue_due",
+                condition=models.Q(status__in=["new", "open", "waiting_on_customer"]),
+            ),
+            models.Index(fields=["sla_breached", "-opened_at"], name="case_breached"),
+        ]
         ordering = ["-opened_at"]
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
 
 class CaseCounter(models.Model):
@@ -84,6 +115,7 @@ class CaseEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     kind = models.CharField(max_length=40)
     data = models.JSONField(default=dict, blank=True)
+    body = models.TextField(blank=True, help_text="message text (replies, notes): never read by the clocks")
 
     class Meta:
         indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
@@ -99,19 +131,32 @@ class SlaMetric(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="metrics")
     metric = models.CharField(max_length=30)
     name = models.CharField(max_length=100)
+    # live: waiting | running | paused | overdue; finished: met | missed | cancelled | no_target | skipped
     status = models.CharField(max_length=20, db_index=True)
+    live = models.BooleanField(default=True)
+    goal = models.BooleanField(default=False, help_text="the desk's internal goal, not a commitment")
     target = models.CharField(max_length=20, blank=True)
     calendar = models.CharField(max_length=50, blank=True)
+    priority = models.CharField(max_length=50, blank=True, help_text="the priority its target comes from")
+    priority_assumed = models.BooleanField(default=False, help_text="the desk's default: no priority set yet")
     started_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     remaining_seconds = models.BigIntegerField(null=True, blank=True)
-    breached = models.BooleanField(default=False)
+    next_change_at = models.DateTimeField(null=True, blank=True, help_text="next warning or due, while running")
+    breached = models.BooleanField(default=False, help_text="a commitment was missed (kept once recorded)")
+    breached_at = models.DateTimeField(null=True, blank=True)
     missed = models.PositiveIntegerField(default=0)
+    history = models.JSONField(default=list, blank=True, help_text="every breach recorded: never shrinks")
+    as_of = models.DateTimeField(null=True, blank=True, help_text="the instant this row was computed for")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "metric"], name="uniq_case_metric")]
-        indexes = [models.Index(fields=["status", "due_at"], name="metric_status_due")]
+        indexes = [
+            # A sweep finds what changes next without replaying anything.
+            models.Index(fields=["next_change_at"], name="metric_live_next", condition=models.Q(live=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.metric} {self.status}"

@@ -1,16 +1,18 @@
 """Every write to a case goes through these functions (web, API, e-mail and worker alike).
 
-Each one appends a CaseEvent (who, when, what, before/after) and recomputes
-the case's SLA metrics from all of its events. `at` is the time of the
-change (default now); tests and imports pass it to control the clock.
+Each one locks the case row, re-reads it, checks the change against the
+policy and the case as it is now, appends a CaseEvent (who, when, what,
+before/after) and folds that event onto the case's clock state. `at` is the
+time of the change (default now); tests and imports pass it to control the clock.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -18,13 +20,18 @@ from django.utils import timezone
 
 from casedesk.accounts.models import Contact, Contract, Site
 from casedesk.cases import sla_state
-from casedesk.cases.models import Case, CaseCounter, CaseEvent
-from casedesk.desks.models import Desk, Queue
+from casedesk.cases.models import Case, CaseCounter, CaseEvent, SlaMetric
+from casedesk.desks.models import Desk, Membership, Queue
 from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.sla import clock
-from casedesk.sla.policy_schema import Policy
+from casedesk.sla.policy_schema import ANY_TIER, Policy, check_target
+from casedesk.sla.zones import valid_zone
 
 Actor = User | None
+P = ParamSpec("P")
+# Channels where a person or a mail server hands us the case: missing intake fields are flagged, never refused.
+ASSISTED_CHANNELS = {Case.Channel.EMAIL, Case.Channel.PHONE, Case.Channel.PHONE_UK, Case.Channel.PHONE_US}
+CLASSIFICATIONS = {"", "bug", "defect", "question", "enhancement"}
 
 
 class CaseError(ValueError):
@@ -38,8 +45,25 @@ def _now(at: datetime | None) -> datetime:
     return t
 
 
-def _event(case: Case, kind: str, at: datetime, actor: Actor, **data: Any) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, at=at, actor=actor, kind=kind, data=data)
+def _writes(fn: Callable[Concatenate[Case, P], Case]) -> Callable[Concatenate[Case, P], Case]:
+    """Run a write on the case row locked and re-read, so two writers never act on stale copies;
+    the caller's instance gets the stored values afterwards."""
+
+    @functools.wraps(fn)
+    def locked(case: Case, *args: P.args, **kwargs: P.kwargs) -> Case:
+        with transaction.atomic():
+            fresh = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("policy_version", "contract")
+                .defer("policy_version__source")
+                .get(pk=case.pk)
+            )
+            fn(fresh, *args, **kwargs)
+        for f in Case._meta.concrete_fields:
+            setattr(case, f.attname, getattr(fresh, f.attname))
+        return case
+
+    return locked
 
 
 def _next_number(desk: Desk, policy: Policy) -> str:
@@ -54,8 +78,8 @@ def _next_number(desk: Desk, policy: Policy) -> str:
     return policy.format_number(int(row[0]))
 
 
-def check_intake(policy: Policy, intake: Mapping[str, str], priority: str) -> dict[str, str]:
-    """Required fields present and well-formed; returns the cleaned fields."""
+def intake_problems(policy: Policy, intake: Mapping[str, str], priority: str) -> tuple[dict[str, str], list[str]]:
+    """The cleaned fields and what is missing or malformed in them."""
     clean = {k: str(v).strip() for k, v in intake.items() if str(v).strip()}
     problems = []
     for f in policy.intake:
@@ -67,6 +91,12 @@ def check_intake(policy: Policy, intake: Mapping[str, str], priority: str) -> di
             problems.append(f"{f.label}: {value!r} is not in the expected form")
         elif value and f.choices and value not in f.choices:
             problems.append(f"{f.label}: choose one of {', '.join(f.choices)}")
+    return clean, problems
+
+
+def check_intake(policy: Policy, intake: Mapping[str, str], priority: str) -> dict[str, str]:
+    """Required fields present and well-formed; returns the cleaned fields."""
+    clean, problems = intake_problems(policy, intake, priority)
     if problems:
         raise CaseError("; ".join(problems))
     return clean
@@ -86,9 +116,60 @@ def _choose_calendar(policy: Policy, channel: str, country: str, queue: Queue | 
     return policy.default_calendar
 
 
-def _choose_queue(desk: Desk, country: str) -> Queue | None:
+def _choose_queue(desk: Desk, policy: Policy, country: str) -> tuple[Queue | None, bool]:
+    """The queue of the customer's country; else the policy's fallback queue, flagged for triage."""
     queues = list(desk.queues.all())
-    return next((q for q in queues if q.key == country), None) or (queues[0] if queues else None)
+    own = next((q for q in queues if country and country in {q.country, q.key}), None)
+    if own is not None:
+        return own, False
+    if len(queues) <= 1:
+        return (queues[0] if queues else None), False
+    fallback = getattr(policy, "fallback_queue", "")
+    return next((q for q in queues if q.key == fallback), queues[0]), True
+
+
+def _tier(policy: Policy, contract: Contract | None) -> str:
+    """The contract's tier as the policy spells it (compared without case); CaseError when undeclared."""
+    if contract is None or not contract.tier:
+        return ""
+    key = policy.tier_key(contract.tier)
+    if key is None:
+        known = ", ".join(t.key for t in policy.tiers) or "none"
+        raise CaseError(f"tier {contract.tier!r} is not one of this desk's tiers ({known})")
+    choice = next(t for t in policy.tiers if t.key == key)
+    if getattr(choice, "targets_from_contract", False) and not contract.targets:
+        raise CaseError(f"a {key} contract states its own targets, and this one states none: add them to the contract")
+    return key
+
+
+def _needs_contract(policy: Policy) -> bool:
+    """Whether the targets depend on a contract (a tier's row, or a tier whose contract states them)."""
+    return any(k[0] != ANY_TIER for k in policy.targets) or any(
+        getattr(t, "targets_from_contract", False) for t in policy.tiers
+    )
+
+
+def _check_parties(desk: Desk, requester: Contact, contract: Contract | None, site: Site | None) -> None:
+    """A case is opened on a desk only for a company, contact and contract of that desk (POLICIES 0.27)."""
+    company = requester.company
+    if company.desk_id != desk.pk:
+        raise CaseError(f"{requester.name} is a contact of {company.name}, a customer of another desk")
+    if contract is not None:
+        if contract.desk_id != desk.pk:
+            raise CaseError("the contract belongs to another desk")
+        if contract.company_id != company.pk:
+            raise CaseError("the contract belongs to another company")
+    if site is not None and site.company_id != company.pk:
+        raise CaseError("the site belongs to another company")
+
+
+def _zone(site: Site | None, requester: Contact) -> str:
+    """The licensed user's zone: the site's, else the requester's; blank means unknown (the calendar's own)."""
+    zone = (site.zone if site else "") or requester.zone or ""
+    if zone and not valid_zone(zone):
+        owner = f"site {site.name}" if site and site.zone else f"contact {requester.name}"
+        raise CaseError(f"{owner} has an unknown time zone {zone!r}: correct it (an IANA name like Europe/Oslo)")
+    return zone
 
 
 @transaction.atomic
@@ -107,7 +188,10 @@ def open_case(
     actor: Actor = None,
     at: datetime | None = None,
 ) -> Case:
-    """Open a case under the policy version in force now; create its SLA metrics."""
+    """Open a case under the policy version in force now; create its SLA metrics.
+
+    On the portal and the API missing intake fields are refused; by e-mail or
+    phone the case is opened and flagged "information missing" (POLICIES 0.24)."""
     at = _now(at)
     subject = subject.strip()
     if not subject:
@@ -118,52 +202,72 @@ def open_case(
     policy = preset_of(version).policy
     if priority:
         _check_priority(policy, priority)
-    clean = check_intake(policy, intake or {}, priority)
+    elif policy.priority_required:
+        raise CaseError("a severity is required when the case is logged")
+    clean, problems = intake_problems(policy, intake or {}, priority)
+    if problems and channel not in ASSISTED_CHANNELS:
+        raise CaseError("; ".join(problems))
+    _check_parties(desk, requester, contract, site)
+    tier = _tier(policy, contract)
     company = requester.company
-    if contract is not None and contract.company_id != company.pk:
-        raise CaseError("the contract belongs to another company")
     site = site or (contract.site if contract else None) or requester.site
     country = site.country if site else company.country
-    queue = _choose_queue(desk, country)
-    calendar = _choose_calendar(policy, channel, country, queue)
-    # Targets count in the licensed user's zone (Mastercam): the licensed site's, else the requester's.
-    zone = site.zone if site else requester.zone
-    case = Case.objects.create(
+    queue, triage = _choose_queue(desk, policy, country)
+    info_missing = bool(problems)
+    case = Case(
         desk=desk,
         number=_next_number(desk, policy),
         policy_version=version,
         queue=queue,
         channel=channel,
-        calendar=calendar,
-        calendar_zone=zone,
+        calendar=_choose_calendar(policy, channel, country, queue),
+        # Targets count in the licensed user's zone (Mastercam): the licensed site's, else the requester's.
+        calendar_zone=_zone(site, requester),
         company=company,
         requester=requester,
         contract=contract,
         site=site,
         subject=subject,
         description=description,
-        tier=contract.tier if contract else "",
+        tier=tier,
         priority=priority,
-        intake=clean,
+        intake={**(intake or {}), **clean} if info_missing else clean,
+        info_missing=info_missing,
+        needs_triage=triage,
+        no_contract_sla=contract is None and _needs_contract(policy),
         opened_at=at,
         updated_at=at,
     )
-    ev = _event(case, clock.OPENED, at, actor, priority=priority, info_complete=info_complete, channel=channel)
-    sla_state.recompute(case, now=at, events=[clock.Event(ev.kind, ev.at, ev.data)], new=True)
+    data = {
+        "priority": priority,
+        "tier": tier,
+        "info_complete": info_complete and not info_missing,
+        "channel": channel,
+        **({"missing": problems} if problems else {}),
+    }
+    states = sla_state.advance(case, [clock.Event(clock.OPENED, at, data)], now=at)
+    case.save(force_insert=True)
+    CaseEvent.objects.create(case=case, at=at, actor=actor, kind=clock.OPENED, data=data)
+    sla_state.write(case, states, at, new=True)
     return case
 
 
-def _change(case: Case, kind: str, at: datetime | None, actor: Actor, fields: dict[str, Any], **data: Any) -> Case:
-    """Apply field changes, record the event, recompute the clocks."""
+def _change(
+    case: Case, kind: str, at: datetime | None, actor: Actor, fields: dict[str, Any], body: str = "", **data: Any
+) -> Case:
+    """Apply field changes to the locked case, record the event, fold it onto the clocks."""
     t = _now(at)
     if t < case.opened_at:
         raise CaseError("a change cannot precede the case's opening")
     for name, value in fields.items():
         setattr(case, name, value)
     case.updated_at = max(case.updated_at, t)
-    case.save(update_fields=[*fields, "updated_at"])
-    _event(case, kind, t, actor, **data)
-    sla_state.recompute(case, now=t)
+    CaseEvent.objects.create(case=case, at=t, actor=actor, kind=kind, data=data, body=body)
+    # The stored rows are as of the latest event: a backdated one does not turn back the case's time.
+    now = max(t, case.updated_at)
+    states = sla_state.advance(case, [clock.Event(kind, t, data)], now=now)
+    sla_state.write(case, states, now)
+    case.save(update_fields=[*fields, "updated_at", "clock", "clock_key", "next_due_at", "sla_breached"])
     return case
 
 
@@ -171,8 +275,9 @@ def _policy(case: Case) -> Policy:
     return preset_of(case.policy_version).policy
 
 
-@transaction.atomic
+@_writes
 def set_priority(case: Case, priority: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """Set or change the priority (severity); pending targets are re-timed, recorded breaches stay."""
     policy = _policy(case)
     _check_priority(policy, priority)
     if priority == case.priority:
@@ -182,7 +287,7 @@ def set_priority(case: Case, priority: str, *, actor: Actor = None, at: datetime
     return _change(case, clock.PRIORITY, at, actor, {"priority": priority}, priority=priority, previous=before)
 
 
-@transaction.atomic
+@_writes
 def assign(case: Case, assignee: User | None, *, actor: Actor = None, at: datetime | None = None) -> Case:
     before = case.assignee_id
     status = Case.Status.OPEN if case.status == Case.Status.NEW else case.status
@@ -191,90 +296,148 @@ def assign(case: Case, assignee: User | None, *, actor: Actor = None, at: dateti
     return _change(case, clock.ASSIGNED, at, actor, fields, assignee=new, previous=before)
 
 
-@transaction.atomic
+def _text(body: str) -> str:
+    if not body.strip():
+        raise CaseError("a reply needs a text")
+    return body
+
+
+@_writes
 def agent_reply(case: Case, agent: User, body: str, *, at: datetime | None = None) -> Case:
     """A public reply or contact from an agent (the first one is the response)."""
-    if not body.strip():
-        raise CaseError("a reply needs a text")
     status = Case.Status.OPEN if case.status == Case.Status.NEW else case.status
-    return _change(case, clock.AGENT_REPLY, at, agent, {"status": status}, body=body)
+    return _change(case, clock.AGENT_REPLY, at, agent, {"status": status}, body=_text(body))
 
 
-@transaction.atomic
+@_writes
+def add_note(case: Case, agent: User, body: str, *, at: datetime | None = None) -> Case:
+    """An internal note: agents see it, the customer never does; no clock reads it."""
+    return _change(case, clock.INTERNAL_NOTE, at, agent, {}, body=_text(body))
+
+
+@_writes
 def customer_reply(case: Case, body: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
-    if not body.strip():
-        raise CaseError("a reply needs a text")
     fields: dict[str, Any] = {}
     if case.status == Case.Status.WAITING_ON_CUSTOMER:
         fields["status"] = Case.Status.OPEN
-    return _change(case, clock.CUSTOMER_REPLY, at, actor, fields, body=body)
+    return _change(case, clock.CUSTOMER_REPLY, at, actor, fields, body=_text(body))
 
 
-@transaction.atomic
+@_writes
 def request_info(case: Case, items: list[str], *, actor: Actor = None, at: datetime | None = None) -> Case:
     """Ask the customer for information (a data request with its checklist)."""
     return _change(case, clock.INFO_REQUESTED, at, actor, {}, items=items)
 
 
-@transaction.atomic
+@_writes
 def info_received(case: Case, *, actor: Actor = None, at: datetime | None = None, note: str = "") -> Case:
-    return _change(case, clock.INFO_RECEIVED, at, actor, {}, note=note)
+    return _change(case, clock.INFO_RECEIVED, at, actor, {"info_missing": False}, note=note)
 
 
-@transaction.atomic
+@_writes
 def classify(case: Case, classification: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
     """bug or defect (removes pending targets where the policy says so), or '' to clear."""
-    if classification not in {"", "bug", "defect", "question", "enhancement"}:
-        raise CaseError(f"unknown classification {classification!r}")
+    if classification not in CLASSIFICATIONS:
+        raise CaseError(f"unknown classification {classification!r} (one of {', '.join(sorted(CLASSIFICATIONS))})")
     before = case.classification
     fields = {"classification": classification}
     return _change(case, clock.CLASSIFIED, at, actor, fields, classification=classification, previous=before)
 
 
-@transaction.atomic
+@_writes
 def set_waiting(case: Case, waiting: bool, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    if not case.is_open:
+        raise CaseError(f"case {case.number} is {case.status}")
     status = Case.Status.WAITING_ON_CUSTOMER if waiting else Case.Status.OPEN
     before = case.status
     return _change(case, clock.STATUS, at, actor, {"status": status}, status=status, previous=before)
 
 
-@transaction.atomic
+@_writes
 def resolve(case: Case, resolution: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """Resolve with the kind of resolution; every clock stops (met before its due, missed after)."""
+    kinds = _policy(case).resolution_kinds
     if not resolution:
-        raise CaseError("say how the case was resolved")
+        raise CaseError("say how the case was resolved" + (f" ({', '.join(kinds)})" if kinds else ""))
+    if kinds and resolution not in kinds:
+        raise CaseError(f"unknown resolution {resolution!r}: this desk resolves as {', '.join(kinds)}")
     if case.status in {Case.Status.RESOLVED, Case.Status.CLOSED}:
         raise CaseError(f"case {case.number} is already {case.status}")
     fields = {"status": Case.Status.RESOLVED, "resolution": resolution}
     return _change(case, clock.RESOLVED, at, actor, fields, resolution=resolution)
 
 
-@transaction.atomic
+@_writes
 def reopen(case: Case, *, actor: Actor = None, at: datetime | None = None) -> Case:
     if case.status not in {Case.Status.RESOLVED, Case.Status.CLOSED}:
         raise CaseError(f"case {case.number} is not resolved")
     return _change(case, clock.REOPENED, at, actor, {"status": Case.Status.OPEN, "resolution": ""})
 
 
-@transaction.atomic
+@_writes
 def record_review(case: Case, note: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
-    """A formal management review held (PTC S0, every 24 hours)."""
+    """A formal management review held (PTC S0, due at fixed 24-hour marks)."""
+    reviews = [k for k, m in _policy(case).metrics.items() if m.kind == "review"]
+    if not SlaMetric.objects.filter(case=case, metric__in=reviews, live=True).exists():
+        raise CaseError(f"no management review is due on case {case.number}")
     return _change(case, clock.REVIEW, at, actor, {}, note=note)
 
 
-@transaction.atomic
+@_writes
 def set_round_the_clock(case: Case, needed: bool, *, actor: Actor = None, at: datetime | None = None) -> Case:
     """The evaluation whether 24-hour work is needed (PTC S0)."""
     return _change(case, clock.ROUND_THE_CLOCK, at, actor, {"round_the_clock": needed}, needed=needed)
 
 
-@transaction.atomic
+@_writes
+def agree_schedule(case: Case, metric: str, target: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """A schedule agreed with the customer for this case (PTC S3 updates): from now on a commitment."""
+    spec = _policy(case).metrics.get(metric)
+    if spec is None:
+        raise CaseError(f"unknown metric {metric!r} (this desk has {', '.join(_policy(case).metrics)})")
+    try:
+        check_target(target)
+    except ValueError as exc:
+        raise CaseError(str(exc)) from None
+    return _change(case, clock.SCHEDULE_AGREED, at, actor, {}, metric=metric, target=target)
+
+
+def _is_manager(desk_id: int, user: Actor) -> bool:
+    if user is None:
+        return False
+    role = Membership.Role.SUPPORT_MANAGER
+    return Membership.objects.filter(desk_id=desk_id, user=user, role=role).exists()
+
+
+@_writes
+def mark_critical(case: Case, critical: bool, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """A support manager marks the matter critical (it opens the critical escalation route)."""
+    if not _is_manager(case.desk_id, actor):
+        raise CaseError("only a support manager of this desk can mark a case critical")
+    return _change(case, "critical", at, actor, {"critical": critical}, critical=critical, previous=case.critical)
+
+
+@_writes
 def escalate(case: Case, level: int, reason: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """One level up at a time; a `critical_only` route only for the priorities it names or a case marked critical."""
     levels = _policy(case).section("escalation") or []
     known = {lv["level"]: lv for lv in levels}
     if level not in known:
         raise CaseError(f"this desk has no escalation level {level}")
+    entry = known[level]
     if level <= case.escalation_level:
         raise CaseError(f"case {case.number} is already at escalation level {case.escalation_level}")
+    if entry.get("critical_only"):
+        allowed = entry.get("when_priority") or []
+        if case.priority not in allowed and not case.critical:
+            names = " or ".join(allowed) if allowed else "no priority"
+            raise CaseError(f"{entry['name']} is only for critical matters: a {names} case or one marked critical")
+    else:
+        ordinary = sorted(k for k, lv in known.items() if not lv.get("critical_only"))
+        expected = next((k for k in ordinary if k > case.escalation_level), None)
+        if level != expected:
+            raise CaseError(f"escalation goes one level at a time: next is level {expected}")
     before = case.escalation_level
     fields = {"escalation_level": level}
-    return _change(case, "escalated", at, actor, fields, level=level, reason=reason, previous=before)
+    data = {"level": level, "reason": reason, "previous": before, "subject": entry.get("subject", "")}
+    return _change(case, clock.ESCALATED, at, actor, fields, **data)

@@ -1,55 +1,148 @@
-"""A case's SLA metric rows, recomputed from its events by the pure engine."""
+"""A case's SLA metric rows, kept by folding each new event onto the case's stored clock state.
+
+A write that appends the newest event folds only that event (constant cost,
+whatever the case's history); a backdated event, a changed policy version or
+contract replays every event, with the same result. Breaches, once recorded
+(a `breached` event at the instant the due passed, and the metric's
+history), are never erased by a later change.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from casedesk.cases.models import Case, CaseEvent, SlaMetric
 from casedesk.desks.policies import calendar_of, preset_of
-from casedesk.sla import Calendar, Target, parse_target
-from casedesk.sla.clock import Event, MetricState, compute
+from casedesk.sla import Calendar, parse_target
+from casedesk.sla.clock import (
+    RECORDS,
+    ClockState,
+    Context,
+    Event,
+    MetricState,
+    Rule,
+    evaluate,
+    fold,
+    from_json,
+    new_state,
+    policy_targets,
+    to_json,
+)
 
-_FIELDS = ["name", "status", "target", "calendar", "started_at", "due_at", "stopped_at"]
-_FIELDS += ["remaining_seconds", "breached", "missed"]
+_FIELDS = ["name", "status", "live", "goal", "target", "calendar", "priority", "priority_assumed"]
+_FIELDS += ["started_at", "due_at", "stopped_at", "cancelled_at", "remaining_seconds", "next_change_at"]
+_FIELDS += ["breached", "breached_at", "missed", "history", "as_of"]
 
 
-def states(case: Case, now: datetime, events: list[Event] | None = None) -> list[MetricState]:
-    """Every metric of the case's policy version as of `now`."""
+def context(case: Case) -> Context:
+    """The policy version, calendars and targets a case's clocks run on."""
     version = case.policy_version
     policy = preset_of(version).policy
     overrides = case.contract.targets if case.contract_id and case.contract else {}
+    from_policy = policy_targets(policy)
 
     def calendar_for(name: str) -> Calendar:
         return calendar_of(version, name, case.calendar_zone or None)
 
-    def target_for(priority: str, metric: str) -> Target | None:
+    def target_for(tier: str, priority: str, metric: str) -> Rule | None:
         text = overrides.get(priority, {}).get(metric) if overrides else None
         if text:
-            return None if text == "none" else parse_target(text)
-        return policy.target(case.tier or "*", priority, metric)
+            return None if text == "none" else Rule(parse_target(text))  # the contract's own: a commitment
+        return from_policy(tier, priority, metric)
 
-    if events is None:
-        events = [Event(e.kind, e.at, e.data) for e in CaseEvent.objects.filter(case=case).order_by("at", "id")]
-    return compute(policy, events, now, calendar_for, target_for, case.calendar)
+    return Context(policy, calendar_for, target_for, case.calendar, tier=case.tier)
 
 
-def recompute(case: Case, now: datetime, events: list[Event] | None = None, new: bool = False) -> list[SlaMetric]:
-    """Write the metric rows of a case; the same events always give the same rows.
+def clock_key(case: Case) -> str:
+    """What besides the events decides the clocks; a stored state folded under another key is replayed."""
+    overrides = case.contract.targets if case.contract_id and case.contract else {}
+    parts = [case.policy_version.digest, str(case.policy_version_id), case.calendar, case.calendar_zone, case.tier]
+    parts.append(json.dumps(overrides, sort_keys=True))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
-    A case just opened passes its one event and new=True, saving two reads."""
+
+def _replay(case: Case, ctx: Context) -> ClockState:
+    # Only what the clocks read: message bodies live in CaseEvent.body, never loaded here.
+    rows = (
+        CaseEvent.objects.filter(case=case)
+        .exclude(kind__in=RECORDS)
+        .order_by("at", "id")
+        .values_list("kind", "at", "data")
+    )
+    return fold(ctx, new_state(ctx), (Event(k, at, d) for k, at, d in rows))
+
+
+def advance(case: Case, new_events: Sequence[Event], now: datetime) -> list[MetricState]:
+    """Fold the case's newest events onto its stored state (or replay all of them) and
+    set case.clock, clock_key, next_due_at; the caller saves the case."""
+    ctx = context(case)
+    key = clock_key(case)
+    stored = from_json(case.clock) if case.clock and case.clock_key == key else None
+    in_order = stored is not None and all(stored.last_at is None or e.at >= stored.last_at for e in new_events)
+    if stored is not None and in_order:
+        state = fold(ctx, stored, new_events)
+    elif case.pk is None:
+        state = fold(ctx, new_state(ctx), new_events)  # a case being opened: nothing stored yet
+    else:
+        state = _replay(case, ctx)  # the new events are already stored
+    case.clock, case.clock_key = to_json(state), key
+    states = evaluate(ctx, state, now)
+    case.next_due_at = min((s.due_at for s in states if s.live and s.due_at), default=None)
+    return states
+
+
+def as_of(case: Case, now: datetime) -> list[MetricState]:
+    """Every metric of a case as of `now`, from its stored state (no replay, no write): what a page shows."""
+    ctx = context(case)
+    if case.clock and case.clock_key == clock_key(case):
+        return evaluate(ctx, from_json(case.clock), now)
+    return evaluate(ctx, _replay(case, ctx), now)
+
+
+def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = False) -> list[SlaMetric]:
+    """Store the metric rows and record every breach not yet recorded (a `breached` event at its instant).
+
+    Returns the rows. Sets case.sla_breached; the caller saves the case."""
     existing = {} if new else {m.metric: m for m in SlaMetric.objects.filter(case=case)}
     created: list[SlaMetric] = []
     changed: list[SlaMetric] = []
-    for st in states(case, now, events):
-        row = existing.get(st.metric) or SlaMetric(case=case, metric=st.metric)
+    records: list[CaseEvent] = []
+    for st in states:
+        row = existing.get(st.metric) or SlaMetric(case=case, metric=st.metric, history=[])
+        known = {h["at"] for h in row.history}
+        for b in st.breaches:
+            if b.at.isoformat() not in known:
+                row.history = [*row.history, {"at": b.at.isoformat(), "target": b.target, "goal": b.goal}]
+                data = {"metric": st.metric, "target": b.target, "goal": b.goal, "priority": st.priority}
+                records.append(CaseEvent(case=case, at=b.at, kind="breached", data=data))
         for f in _FIELDS:
-            setattr(row, f, _value(st, f))
+            if f not in {"history", "breached", "breached_at", "as_of"}:
+                setattr(row, f, _value(st, f))
+        # Recorded commitment breaches stay, whatever a later change or correction does.
+        kept = sorted(h["at"] for h in row.history if not h["goal"])
+        row.breached = bool(kept)
+        row.breached_at = datetime.fromisoformat(kept[0]) if kept else None
+        row.as_of = now
         (changed if row.pk else created).append(row)
     if created:
         SlaMetric.objects.bulk_create(created)
     if changed:
         SlaMetric.objects.bulk_update(changed, _FIELDS)
+    if records:
+        CaseEvent.objects.bulk_create(records)
+    case.sla_breached = any(r.breached for r in created + changed)
     return created + changed
+
+
+def refresh(case: Case, now: datetime) -> list[SlaMetric]:
+    """Bring a case's stored metrics to `now` (a sweep, demo data): breaches that passed get recorded."""
+    states = advance(case, [], now)
+    rows = write(case, states, now)
+    case.save(update_fields=["clock", "clock_key", "next_due_at", "sla_breached"])
+    return rows
 
 
 def _value(st: MetricState, field: str) -> object:

@@ -66,7 +66,6 @@ class Membership(models.Model):
 
     class Role(models.TextChoices):
         AGENT = "agent"
-        MANAGER = "manager"
         SUPPORT_MANAGER = "support_manager"
 
     desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="members")

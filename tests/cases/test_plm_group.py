@@ -70,7 +70,7 @@ def test_reply_in_time_meets_and_late_reply_breaches() -> None:
     late = open_dk("standard", "critical", datetime(2026, 11, 30, 9, 0, tzinfo=CPH))
     services.agent_reply(late, bob, "Sorry", at=datetime(2026, 11, 30, 14, 1, tzinfo=CPH))
     m = response(late)
-    assert m.status == "breached"
+    assert m.status == "missed"
     assert m.breached
 
 

@@ -48,11 +48,15 @@ def test_s0_reviews_every_24_elapsed_hours_across_the_dst_change() -> None:
 
 
 def test_a_late_review_counts_as_missed_and_the_schedule_stays() -> None:
+    # Marks (POLICIES 0.20): 25 Oct 11:00 CET, 26 Oct 11:00, 27 Oct 11:00 (24 elapsed hours apart).
+    # Nothing held by the first mark: missed, and the second mark becomes due. A review at
+    # 25 Oct 13:00 is held by the second mark, so the third one is next.
     case = _open("S0", datetime(2026, 10, 24, 12, 0, tzinfo=PARIS), phone_24x7="+33 1 55 55 01 00")
     services.record_review(case, "late", at=datetime(2026, 10, 25, 13, 0, tzinfo=PARIS))
     review = case.metrics.get(metric="review")
     assert review.missed == 1
-    assert review.due_at == datetime(2026, 10, 26, 11, 0, tzinfo=PARIS)
+    assert review.breached_at == datetime(2026, 10, 25, 11, 0, tzinfo=PARIS)
+    assert review.due_at == datetime(2026, 10, 27, 11, 0, tzinfo=PARIS)
 
 
 def test_s0_needs_a_contact_reachable_24_7() -> None:

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from casedesk.sla import Calendar
-from casedesk.sla.clock import Event, compute
+from casedesk.sla.clock import Context, Event, compute, policy_targets
 from casedesk.sla.presets import preset_from_text
 
 OSL = ZoneInfo("Europe/Oslo")
@@ -29,7 +29,8 @@ normal = { resolution = "8h" }
 def _state(events: list[Event], now: datetime):  # type: ignore[no-untyped-def]
     preset = preset_from_text(CUSTOM, "acme.toml")
     cal = Calendar(preset.calendars["main"])
-    [st] = compute(preset.policy, events, now, lambda _n: cal, lambda p, m: preset.policy.target("*", p, m), "main")
+    ctx = Context(preset.policy, lambda _n: cal, policy_targets(preset.policy), "main")
+    [st] = compute(ctx, events, now)
     return st
 
 
@@ -65,8 +66,9 @@ def test_the_same_events_give_the_same_state_in_any_order_of_arrival() -> None:
     assert first.stopped_at == at(24, 12)
 
 
-def test_resolved_late_is_breached() -> None:
+def test_resolved_late_is_missed_with_the_breach_at_the_due() -> None:
     events = [Event("opened", at(23, 9), {"priority": "normal"}), Event("resolved", at(24, 9) + timedelta(minutes=1))]
     st = _state(events, at(25, 9))
-    assert st.status == "breached"
+    assert st.status == "missed"
     assert st.breached
+    assert st.breached_at == at(24, 9)  # Mon 09:00 + 8h on 08-16
