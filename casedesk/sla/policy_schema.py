@@ -14,23 +14,16 @@ from datetime import date
 from typing import Any
 
 from casedesk.sla.calendar import CalendarSpec
+from casedesk.sla.conditions import CONDITIONS, is_condition
 from casedesk.sla.durations import Target, parse_target
 from casedesk.sla.toml_source import Source
+from casedesk.sla.zones import valid_zone
 
 ANY_TIER = "*"
 METRIC_KINDS = {"once", "cadence", "review"}
 CALENDAR_BY = {"country", "channel", "fixed"}
-_CONDITIONS = {
-    "opened",
-    "priority_set",
-    "assigned",
-    "responded",
-    "responded_after_assignment",
-    "info_complete",
-    "bug_classified",
-    "waiting_on_customer",
-    "resolved",
-}
+RETIME = {"from_start", "from_change"}
+_WARN = re.compile(r"^(\d{1,2}(\.\d+)?%|\d+[smh])$")
 _NUMBER = re.compile(r"^[^{}]*\{seq:0?(\d+)d?\}[^{}]*$")
 
 
@@ -51,6 +44,10 @@ class MetricSpec:
     pause: tuple[str, ...] = ()
     cancel: tuple[str, ...] = ()
     calendar: str = ""  # a calendar of its own (S0 reviews: elapsed time on 24x7)
+    # A new target counts from the metric's start (Zendesk, JSM; every shipped preset)
+    # or from the change (ServiceNow's "retroactive start" off).
+    retime: str = "from_start"
+    warn: tuple[str, ...] = ()  # warning points: "75%" of the target, "30m" before due
 
 
 @dataclass(frozen=True)
@@ -77,6 +74,11 @@ class Policy:
     priorities: tuple[Choice, ...] = ()
     metrics: dict[str, MetricSpec] = field(default_factory=dict)
     targets: dict[tuple[str, str, str], Target | None] = field(default_factory=dict)
+    goals: dict[tuple[str, str, str], Target | None] = field(default_factory=dict)  # the desk's own, not commitments
+    default_priority: str = ""  # clocks run on it until a priority is set (POLICIES 0.19)
+    priority_required: bool = False  # a severity must be given at intake (PTC)
+    home_zone: str = "UTC"  # notice periods count calendar days here (POLICIES 0.15)
+    resolution_kinds: tuple[str, ...] = ()  # when given, a resolution must be one of these
     priority_calendars: dict[str, str] = field(default_factory=dict)
     intake: tuple[IntakeField, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -88,8 +90,16 @@ class Policy:
                 return self.targets[key]
         return None
 
-    def has_target_row(self, tier: str, priority: str) -> bool:
-        return any(k[:2] in {(tier, priority), (ANY_TIER, priority)} for k in self.targets)
+    def goal(self, tier: str, priority: str, metric: str) -> Target | None:
+        """An internal goal of the desk (a number the original does not state)."""
+        for key in ((tier, priority, metric), (ANY_TIER, priority, metric)):
+            if key in self.goals:
+                return self.goals[key]
+        return None
+
+    def tier_key(self, text: str) -> str | None:
+        """The declared tier matching `text` without regard to case; None when the policy has no such tier."""
+        return next((t.key for t in self.tiers if t.key.lower() == text.strip().lower()), None)
 
     def priority(self, key: str) -> Choice | None:
         return next((p for p in self.priorities if p.key == key), None)
@@ -112,8 +122,8 @@ def _str_list(src: Source, keys: list[str], value: Any) -> tuple[str, ...]:
 def _conditions(src: Source, keys: list[str], value: Any) -> tuple[str, ...]:
     names = _str_list(src, keys, value)
     for n in names:
-        if n not in _CONDITIONS and not n.startswith("priority:"):
-            raise src.error(keys, f"unknown condition {n!r} (known: {', '.join(sorted(_CONDITIONS))}, priority:KEY)")
+        if not is_condition(n):
+            raise src.error(keys, f"unknown condition {n!r} (known: {', '.join(sorted(CONDITIONS))}, priority:KEY)")
     return names
 
 
@@ -134,7 +144,7 @@ def _metrics(src: Source, value: Any, calendars: dict[str, CalendarSpec]) -> dic
     if not isinstance(value, dict):
         raise src.error(["policy", "metrics"], "[policy.metrics.NAME] tables are expected")
     out = {}
-    known = {"name", "kind", "start", "stop", "pause", "cancel", "calendar", "note"}
+    known = {"name", "kind", "start", "stop", "pause", "cancel", "calendar", "note", "retime", "warn"}
     for key, t in value.items():
         base = ["policy", "metrics", key]
         if not isinstance(t, dict):
@@ -148,6 +158,13 @@ def _metrics(src: Source, value: Any, calendars: dict[str, CalendarSpec]) -> dic
         cal = t.get("calendar", "")
         if cal and cal not in calendars:
             raise src.error([*base, "calendar"], f"unknown calendar {cal!r}")
+        retime = t.get("retime", "from_start")
+        if retime not in RETIME:
+            raise src.error([*base, "retime"], f"retime is one of {sorted(RETIME)}")
+        warn = _str_list(src, [*base, "warn"], t.get("warn", []))
+        for w in warn:
+            if not _WARN.match(w):
+                raise src.error([*base, "warn"], f"warning {w!r}: 75% of the target or 30m before due")
         out[key] = MetricSpec(
             key=key,
             name=str(t.get("name", key)),
@@ -157,24 +174,41 @@ def _metrics(src: Source, value: Any, calendars: dict[str, CalendarSpec]) -> dic
             pause=_conditions(src, [*base, "pause"], t.get("pause", [])),
             cancel=_conditions(src, [*base, "cancel"], t.get("cancel", [])),
             calendar=cal,
+            retime=retime,
+            warn=warn,
         )
     return out
 
 
+# A target past a year of business time is a typo, not a service level.
+MAX_TARGET = Target(seconds=365 * 24 * 3600)
+MAX_BUSINESS_DAYS = 260
+
+
+def check_target(text: str) -> Target:
+    """A target as a policy or a contract may state it: positive and below a year; ValueError says why."""
+    target = parse_target(text)
+    if target == Target():
+        raise ValueError(f"target {text!r} is zero: a due at the very start cannot be met")
+    if target.seconds > MAX_TARGET.seconds or target.business_days > MAX_BUSINESS_DAYS:
+        raise ValueError(f"target {text!r} is longer than a year")
+    return target
+
+
 def _targets(
-    src: Source, value: Any, tiers: set[str], priorities: set[str], metrics: set[str]
+    src: Source, value: Any, tiers: set[str], priorities: set[str], metrics: set[str], section: str = "targets"
 ) -> dict[tuple[str, str, str], Target | None]:
     """[policy.targets.TIER] PRIORITY = { METRIC = "8h" | "none" }; TIER "*" = every tier."""
     if not isinstance(value, dict):
-        raise src.error(["policy", "targets"], "[policy.targets.TIER] tables are expected")
+        raise src.error(["policy", section], f"[policy.{section}.TIER] tables are expected")
     out: dict[tuple[str, str, str], Target | None] = {}
     for tier, rows in value.items():
         if tier != ANY_TIER and tier not in tiers:
-            raise src.error(["policy", "targets", tier], f"unknown tier {tier!r} (known: {', '.join(sorted(tiers))})")
+            raise src.error(["policy", section, tier], f"unknown tier {tier!r} (known: {', '.join(sorted(tiers))})")
         if not isinstance(rows, dict):
-            raise src.error(["policy", "targets", tier], "priority = { metric = target } rows are expected")
+            raise src.error(["policy", section, tier], "priority = { metric = target } rows are expected")
         for prio, cells in rows.items():
-            keys = ["policy", "targets", tier, prio]
+            keys = ["policy", section, tier, prio]
             if prio not in priorities:
                 raise src.error(keys, f"unknown priority {prio!r} (known: {', '.join(sorted(priorities))})")
             if not isinstance(cells, dict):
@@ -186,7 +220,7 @@ def _targets(
                     out[(tier, prio, metric)] = None
                     continue
                 try:
-                    out[(tier, prio, metric)] = parse_target(str(text))
+                    out[(tier, prio, metric)] = check_target(str(text))
                 except ValueError as exc:
                     raise src.error(keys, str(exc)) from None
     return out
@@ -233,6 +267,11 @@ _KNOWN = {
     "priorities",
     "metrics",
     "targets",
+    "goals",
+    "default_priority",
+    "priority_required",
+    "home_zone",
+    "resolution_kinds",
     "priority_calendars",
     "intake",
     # descriptive sections the desk shows and other parts of casedesk read
@@ -284,7 +323,19 @@ def parse_policy(src: Source, table: Any, calendars: dict[str, CalendarSpec]) ->
         if k not in prio_keys or v not in calendars:
             raise src.error(["policy", "priority_calendars", k], f"{k} = {v!r}: unknown priority or calendar")
     metrics = _metrics(src, table.get("metrics", {}), calendars)
-    targets = _targets(src, table.get("targets", {}), {t.key for t in tiers}, prio_keys, set(metrics))
+    tier_keys = {t.key for t in tiers}
+    targets = _targets(src, table.get("targets", {}), tier_keys, prio_keys, set(metrics))
+    goals = _targets(src, table.get("goals", {}), tier_keys, prio_keys, set(metrics), "goals")
+    default_priority = table.get("default_priority", "")
+    if default_priority and default_priority not in prio_keys:
+        raise src.error(["policy", "default_priority"], f"unknown priority {default_priority!r}")
+    required = table.get("priority_required", False)
+    if not isinstance(required, bool):
+        raise src.error(["policy", "priority_required"], "priority_required is true or false")
+    home_zone = table.get("home_zone", "UTC")
+    if not isinstance(home_zone, str) or not valid_zone(home_zone):
+        raise src.error(["policy", "home_zone"], f"unknown time zone {home_zone!r} (an IANA name like Europe/Oslo)")
+    kinds = _str_list(src, ["policy", "resolution_kinds"], table.get("resolution_kinds", []))
     return Policy(
         version=str(table.get("version", "1")),
         effective=effective,
@@ -297,6 +348,11 @@ def parse_policy(src: Source, table: Any, calendars: dict[str, CalendarSpec]) ->
         priorities=priorities,
         metrics=metrics,
         targets=targets,
+        goals=goals,
+        default_priority=default_priority,
+        priority_required=required,
+        home_zone=home_zone,
+        resolution_kinds=kinds,
         priority_calendars=dict(pri_cals),
         intake=_intake(src, table.get("intake", []), prio_keys),
         raw=table,
