@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-
 from django.db import transaction
 from django.utils import timezone
 
 from casedesk.desks.models import Desk
-from casedesk.desks.policies import publish_version, sync_queues
+from casedesk.desks.policies import midnight, publish_version, sync_queues
 from casedesk.sla import load_preset
 
 
 @transaction.atomic
 def load_desk(slug: str) -> tuple[Desk, bool]:
-    """The desk for a preset; a new policy version when the preset's version is new.
+    """The desk for a preset; (desk, created).
 
-    Returns (desk, created). A preset version already loaded is left as it is.
-    """
+    A preset version already loaded is left as it is. A new version of a shipped
+    preset is announced now and scheduled for the first day its notice allows."""
     preset = load_preset(slug)
     policy = preset.policy
     cc_view = (policy.section("visibility") or {}).get("cc_can_view_in_portal", True)
@@ -26,12 +24,9 @@ def load_desk(slug: str) -> tuple[Desk, bool]:
     )
     if not desk.policy_versions.filter(version=policy.version).exists():
         source = preset.path.read_text(encoding="utf-8")
-        if not desk.policy_versions.exists():
-            # The first version is the policy as published: in force from its effective date.
-            effective = datetime.combine(policy.effective, time(0), tzinfo=UTC) if policy.effective else None
-            announced = effective or timezone.now()
-            publish_version(desk, source, announced_at=announced, effective_at=effective)
-        else:
-            publish_version(desk, source, announced_at=timezone.now())
+        first = not desk.policy_versions.exists()
+        # The first version is the policy as published, in force from its own effective date.
+        announced = midnight(policy.effective, policy.home_zone) if first and policy.effective else timezone.now()
+        publish_version(desk, source, announced_at=announced)
     sync_queues(desk, preset)
     return desk, created

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-
-from django.db import transaction
+from zoneinfo import ZoneInfo
 
 from casedesk.desks.models import Desk, PolicyVersion, Queue
 from casedesk.sla import Calendar
+from casedesk.sla.policy_schema import Policy
 from casedesk.sla.presets import Preset, preset_from_text
 
 
@@ -56,39 +56,49 @@ def version_in_force(desk: Desk, at: datetime) -> PolicyVersion:
     return version
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
+def midnight(day: date, zone: str) -> datetime:
+    """00:00 of a day in a zone: when a policy version takes effect (POLICIES 0.15)."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone))
+
+
+def earliest_effective(policy: Policy, announced_at: datetime) -> date:
+    """The first day a version announced at `announced_at` may take effect: the notice
+    counts calendar days in the desk's home zone, whatever the hour of the announcement."""
+    return announced_at.astimezone(ZoneInfo(policy.home_zone)).date() + timedelta(days=policy.notice_days)
 
 
 def publish_version(
-    desk: Desk, source: str, *, announced_at: datetime, effective_at: datetime | None = None
+    desk: Desk, source: str, *, announced_at: datetime, effective_on: date | None = None
 ) -> PolicyVersion:
-    """Add a policy version. After the first, it takes effect no earlier than
-    its announcement plus the policy's notice period (Mastercam: 30 days)."""
+    """Add a policy version, in force from 00:00 of `effective_on` in the policy's home zone.
+
+    The first version is the policy as published. A later one takes effect no earlier than
+    its announcement plus the notice period (Mastercam: 30 days); without a date it is
+    scheduled for the later of its own `effective` date and that first allowed day."""
     preset = preset_from_text(source, f"{desk.slug}:new")
     policy = preset.policy
-    if effective_at is None:
-        effective_at = _midnight(policy.effective) if policy.effective else announced_at
-    earliest = announced_at + timedelta(days=policy.notice_days)
     has_versions = desk.policy_versions.exists()
-    if has_versions and effective_at < earliest:
+    earliest = earliest_effective(policy, announced_at)
+    if effective_on is None:
+        effective_on = policy.effective or announced_at.astimezone(ZoneInfo(policy.home_zone)).date()
+        if has_versions:
+            effective_on = max(effective_on, earliest)
+    if has_versions and effective_on < earliest:
         raise PolicyError(
-            f"version {policy.version} cannot take effect before {earliest:%Y-%m-%d %H:%M} UTC: "
-            f"{policy.notice_days} days' notice from the announcement on {announced_at:%Y-%m-%d}"
+            f"version {policy.version} cannot take effect before {earliest:%Y-%m-%d} ({policy.home_zone}): "
+            f"{policy.notice_days} days' notice from the announcement on "
+            f"{announced_at.astimezone(ZoneInfo(policy.home_zone)):%Y-%m-%d}"
         )
     if desk.policy_versions.filter(version=policy.version).exists():
         raise PolicyError(f"desk {desk.slug} already has policy version {policy.version}")
-    with transaction.atomic():
-        version = PolicyVersion.objects.create(
-            desk=desk,
-            version=policy.version,
-            source=source,
-            digest=hashlib.sha256(source.encode()).hexdigest(),
-            announced_at=announced_at,
-            effective_at=effective_at,
-        )
-        sync_queues(desk, preset)
-    return version
+    return PolicyVersion.objects.create(
+        desk=desk,
+        version=policy.version,
+        source=source,
+        digest=hashlib.sha256(source.encode()).hexdigest(),
+        announced_at=announced_at,
+        effective_at=midnight(effective_on, policy.home_zone),
+    )
 
 
 def sync_queues(desk: Desk, preset: Preset) -> None:

@@ -1,10 +1,14 @@
 """Policy versions: notice periods, and open cases keep the version they were opened under."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from casedesk.cases import services
+from casedesk.desks.loading import load_desk
+from casedesk.desks.models import Desk
 from casedesk.desks.policies import PolicyError, publish_version
 from casedesk.sla import load_preset
 
@@ -21,18 +25,34 @@ def _new_version_source(p1_response: str) -> str:
     )
 
 
-def test_mastercam_version_cannot_take_effect_before_30_days_notice() -> None:
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_mastercam_notice_counts_30_calendar_days_in_the_home_zone() -> None:
+    # POLICIES 0.15: announced on 23 November at any hour, in force on 23 December at 00:00 in the
+    # desk's home zone (Mastercam: New York). 23:30 in New York is already 24 November in UTC.
     d = desk("mastercam")
-    announced = datetime(2027, 1, 1, tzinfo=UTC)
+    announced = datetime(2026, 11, 23, 23, 30, tzinfo=NEW_YORK)
     with pytest.raises(PolicyError, match="30 days"):
-        publish_version(
-            d, _new_version_source("1h"), announced_at=announced, effective_at=announced + timedelta(days=29)
-        )
+        publish_version(d, _new_version_source("1h"), announced_at=announced, effective_on=date(2026, 12, 22))
     assert d.policy_versions.count() == 1
-    v = publish_version(
-        d, _new_version_source("1h"), announced_at=announced, effective_at=announced + timedelta(days=30)
-    )
+    v = publish_version(d, _new_version_source("1h"), announced_at=announced, effective_on=date(2026, 12, 23))
     assert v.version == "2027.1"
+    assert v.effective_at == datetime(2026, 12, 23, 0, 0, tzinfo=NEW_YORK)
+
+
+def test_a_new_shipped_version_at_start_up_is_announced_and_scheduled() -> None:
+    # An older version is in place; loading the shipped preset (as `casedesk up` does) must not stop:
+    # the shipped version is announced now and in force from 00:00 New York, 30 days after today there.
+    d = Desk.objects.create(slug="mastercam", name="Mastercam CONNECT", preset="mastercam")
+    old = load_preset("mastercam").path.read_text().replace('version = "2025.1"', 'version = "2024.1"')
+    publish_version(d, old, announced_at=datetime(2024, 1, 1, tzinfo=UTC), effective_on=date(2024, 1, 1))
+    before = timezone.now()
+    load_desk("mastercam")
+    shipped = d.policy_versions.get(version="2025.1")
+    day = before.astimezone(NEW_YORK).date() + timedelta(days=30)
+    assert shipped.effective_at == datetime(day.year, day.month, day.day, tzinfo=NEW_YORK)
+    assert shipped.announced_at >= before
 
 
 def test_open_cases_keep_their_version_new_cases_get_the_new_one() -> None:
@@ -52,7 +72,7 @@ def test_open_cases_keep_their_version_new_cases_get_the_new_one() -> None:
         d,
         _new_version_source("1h"),
         announced_at=datetime(2027, 1, 1, tzinfo=UTC),
-        effective_at=datetime(2027, 2, 1, tzinfo=UTC),
+        effective_on=date(2027, 2, 1),
     )
     new = services.open_case(
         d,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from casedesk.desks.loading import load_desk
 from casedesk.desks.policies import PolicyError
@@ -44,6 +45,10 @@ class Command(BaseCommand):
         for slug in slugs:
             desk, created = load_desk(slug)
             line = f"{'created' if created else 'updated'} desk {desk.slug} ({desk.name})"
+            latest = desk.policy_versions.order_by("-effective_at").first()
+            if latest is not None and latest.effective_at > timezone.now():
+                when = f"{latest.effective_at:%Y-%m-%d %H:%M %Z}"
+                line += f", policy {latest.version} announced, in force from {when}"
             if opts["demo"]:
                 from casedesk.desks.demo import load_demo
 
