@@ -1,11 +1,44 @@
-"""The customer side: companies, their sites and contacts, and their support contracts."""
+"""The customer side: companies, their sites and contacts, and their support contracts.
+
+Zones and contracts are checked whenever they are saved, through a form or the
+ORM alike (POLICIES 0.25, 0.22, 0.27): a bad value is refused with a message
+naming the field, never left to fail when a case is opened.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from casedesk.desks.models import Desk
+from casedesk.desks.policies import PolicyError, preset_of, version_in_force
+from casedesk.sla.policy_schema import Policy, check_target
+from casedesk.sla.zones import valid_zone
+
+ZONE_HELP = "IANA time zone (Europe/Oslo); blank = unknown: the calendar's own zone applies"
+
+
+def validate_zone(value: str) -> None:
+    """A field validator: blank is allowed (unknown zone), anything else must be a zone tzdata knows."""
+    if value and not valid_zone(value):
+        raise ValidationError(
+            "%(value)r is not a time zone: use an IANA name like Europe/Oslo, or leave it blank for unknown",
+            code="invalid_zone",
+            params={"value": value},
+        )
+
+
+def _check_zone(obj: models.Model, field: str = "zone") -> None:
+    """The same check when a row is saved through the ORM (validators run only in forms)."""
+    value = getattr(obj, field)
+    try:
+        validate_zone(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 class Company(models.Model):
@@ -27,10 +60,16 @@ class Site(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="sites")
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=2)
-    zone = models.CharField(max_length=64, default="UTC", help_text="IANA time zone of the licensed users here")
+    zone = models.CharField(
+        max_length=64, blank=True, default="", validators=[validate_zone], help_text=f"licensed users here: {ZONE_HELP}"
+    )
 
     def __str__(self) -> str:
         return f"{self.company.name} - {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _check_zone(self)
+        super().save(*args, **kwargs)
 
 
 class Contact(models.Model):
@@ -45,11 +84,15 @@ class Contact(models.Model):
     email = models.EmailField(db_index=True)
     phone = models.CharField(max_length=50, blank=True)
     language = models.CharField(max_length=10, default="en")
-    zone = models.CharField(max_length=64, default="UTC")
+    zone = models.CharField(max_length=64, blank=True, default="", validators=[validate_zone], help_text=ZONE_HELP)
     is_technical_contact = models.BooleanField(default=False, help_text="the customer's designated contact")
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _check_zone(self)
+        super().save(*args, **kwargs)
 
 
 class Contract(models.Model):
@@ -77,5 +120,75 @@ class Contract(models.Model):
     def __str__(self) -> str:
         return f"{self.company.name} {self.tier} {self.starts_on}..{self.ends_on}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.clean()
+        super().save(*args, **kwargs)
+
     def is_valid_on(self, day: object) -> bool:
         return bool(self.starts_on <= day <= self.ends_on)  # type: ignore[operator]
+
+    def clean(self) -> None:
+        """The company, tier and targets against the desk and the policy in force (forms and ORM saves)."""
+        errors: dict[str, list[str]] = {}
+        if self.company_id and self.desk_id and self.company.desk_id != self.desk_id:
+            errors["company"] = [f"{self.company.name} is a customer of another desk: pick one of this desk's"]
+        if self.desk_id and (self.tier or self.targets):
+            try:
+                policy = preset_of(version_in_force(self.desk, timezone.now())).policy
+            except PolicyError:
+                errors["tier"] = ["this desk has no policy yet: load or publish one before adding tiers or targets"]
+            else:
+                errors.update(contract_problems(policy, self.tier, self.targets))
+        if errors:
+            raise ValidationError(errors)
+
+
+def contract_problems(policy: Policy, tier: str, targets: Any) -> dict[str, list[str]]:
+    """What is wrong with a contract's tier and targets under a policy, by field; empty when nothing is."""
+    errors: dict[str, list[str]] = {}
+    choice = None
+    if tier:
+        key = policy.tier_key(tier)
+        if key is None:
+            known = ", ".join(t.key for t in policy.tiers) or "none"
+            errors["tier"] = [f"{tier!r} is not one of this desk's tiers (known: {known})"]
+        else:
+            choice = policy.tier(key)
+    target_errors = _target_problems(policy, targets)
+    if target_errors:
+        errors["targets"] = target_errors
+    elif choice is not None and getattr(choice, "targets_from_contract", False) and not targets:
+        errors["targets"] = [
+            f"an SLA contract states its own reaction times: a {choice.key} contract needs targets, "
+            'for example {"urgent": {"response": "4h"}}'
+        ]
+    return errors
+
+
+def _target_problems(policy: Policy, targets: Any) -> list[str]:
+    if not targets:
+        return []
+    shape = 'targets are {"priority": {"metric": "8h" or "none"}}'
+    if not isinstance(targets, dict):
+        return [shape]
+    priorities = [p.key for p in policy.priorities]
+    problems: list[str] = []
+    for priority, cells in targets.items():
+        if priority not in priorities:
+            problems.append(f"unknown priority {priority!r} (this desk's: {', '.join(priorities) or 'none'})")
+            continue
+        if not isinstance(cells, dict):
+            problems.append(f"{priority}: {shape}")
+            continue
+        for metric, text in cells.items():
+            if metric not in policy.metrics:
+                known = ", ".join(policy.metrics) or "none"
+                problems.append(f"{priority}: unknown metric {metric!r} (this desk's: {known})")
+            elif not isinstance(text, str):
+                problems.append(f'{priority} {metric}: {text!r} is not a target like "8h", "2bd" or "none"')
+            elif text != "none":
+                try:
+                    check_target(text)
+                except ValueError as exc:
+                    problems.append(f"{priority} {metric}: {exc}")
+    return problems
