@@ -198,6 +198,7 @@ def open_case(
         raise CaseError("a subject is required")
     if channel not in Case.Channel.values:
         raise CaseError(f"unknown channel {channel!r}")
+    _check_parties(desk, requester, contract, site)
     version = version_in_force(desk, at)
     policy = preset_of(version).policy
     if priority:
@@ -207,7 +208,6 @@ def open_case(
     clean, problems = intake_problems(policy, intake or {}, priority)
     if problems and channel not in ASSISTED_CHANNELS:
         raise CaseError("; ".join(problems))
-    _check_parties(desk, requester, contract, site)
     tier = _tier(policy, contract)
     company = requester.company
     site = site or (contract.site if contract else None) or requester.site

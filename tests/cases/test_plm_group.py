@@ -13,7 +13,7 @@ from .factories import customer, desk, staff
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")
 OSL = ZoneInfo("Europe/Oslo")
-INTAKE = {"phone": "+45 1234", "product_version": "2025", "service_pack": "SP2.0"}
+INTAKE = {"phone": "+45 1234", "product_version": "2025", "service_pack": "SP2.0", "english_ok": "yes"}
 
 
 def response(case) -> SlaMetric:  # type: ignore[no-untyped-def]
