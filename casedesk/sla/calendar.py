@@ -46,7 +46,7 @@ class CalendarSpec:
     open_date_windows: DayWindows = ()
     always_open: bool = False
     zone_follows: str = ""  # e.g. "licensed_user": callers may pass the user's zone
-    notes: tuple[str, ...] = field(default=(), compare=False)
+    note: str = field(default="", compare=False)  # the preset's `note`, shown to agents
 
     def __post_init__(self) -> None:
         if len(self.week) != 7:
@@ -187,10 +187,6 @@ class Calendar:
 
     def __repr__(self) -> str:
         return f"Calendar({self.name!r}, zone={self.zone.key!r})"
-
-    def with_zone(self, tz: str) -> Calendar:
-        """The same windows and holidays read in another zone."""
-        return Calendar(self.spec, tz)
 
     # -- table management -------------------------------------------------
 

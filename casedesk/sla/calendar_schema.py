@@ -8,6 +8,7 @@ closed = ["2026-12-24"]                # extra closed dates
 open = ["2026-01-17"]                  # extra open dates (with open_hours or the first workday's)
 always_open = true                     # 24x7: no windows, no holidays
 zone_follows = "licensed_user"         # the case's licensed user's zone replaces `zone`
+note = "Hotline hours are a reading"   # shown to agents (CalendarSpec.note)
 """
 
 from __future__ import annotations
@@ -102,6 +103,9 @@ def parse_calendar(src: Source, name: str, table: Any) -> CalendarSpec:
     follows = table.get("zone_follows", "")
     if follows not in ZONE_FOLLOWS:
         raise src.error([*base, "zone_follows"], f"zone_follows is one of {sorted(ZONE_FOLLOWS - {''})}")
+    note = table.get("note", "")
+    if not isinstance(note, str):
+        raise src.error([*base, "note"], "note is a text shown to agents")
     always = table.get("always_open", False)
     if not isinstance(always, bool):
         raise src.error([*base, "always_open"], "always_open is true or false")
@@ -130,4 +134,5 @@ def parse_calendar(src: Source, name: str, table: Any) -> CalendarSpec:
         open_date_windows=parse_windows(src, [*base, "open_hours"], table.get("open_hours", [])),
         always_open=always,
         zone_follows=follows,
+        note=note,
     )

@@ -14,9 +14,6 @@ class HolidaySource:
     country: str  # ISO 3166-1 alpha-2, as the `holidays` package names it
     subdiv: str | None = None
 
-    def label(self) -> str:
-        return f"{self.country}-{self.subdiv}" if self.subdiv else self.country
-
 
 def check_source(src: HolidaySource) -> None:
     """Raise ValueError naming what is wrong with a country or subdivision."""
@@ -33,8 +30,3 @@ def holiday_dates(src: HolidaySource, year: int) -> frozenset[date]:
     cal = holidays.country_holidays(src.country, subdiv=src.subdiv, years=year)
     return frozenset(cal.keys())
 
-
-@lru_cache(maxsize=4096)
-def holiday_names(src: HolidaySource, year: int) -> dict[date, str]:
-    cal = holidays.country_holidays(src.country, subdiv=src.subdiv, years=year)
-    return dict(cal.items())

@@ -28,9 +28,6 @@ class Preset:
     policy: Policy
     raw: dict[str, Any] = field(compare=False, repr=False)
 
-    def calendar(self, name: str, tz: str | None = None) -> Calendar:
-        return load_calendar(self.slug, name, tz) if self.path.parent == PRESET_DIR else _compile(self, name, tz)
-
 
 def _compile(preset: Preset, name: str, tz: str | None) -> Calendar:
     if name not in preset.calendars:
