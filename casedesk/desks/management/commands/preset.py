@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 when = f"{latest.effective_at:%Y-%m-%d %H:%M %Z}"
                 line += f", policy {latest.version} announced, in force from {when}"
             if opts["demo"]:
-                from casedesk.desks.demo import load_demo
+                from casedesk.demo.loader import load_demo
 
                 n = load_demo(desk)
                 line += f", demo: {n} cases" if n else ", demo already loaded"
@@ -62,5 +62,6 @@ class Command(BaseCommand):
         p = preset.policy
         self.stdout.write(
             f"{path}: ok: {preset.slug} ({preset.name}), {len(preset.calendars)} calendars, "
-            f"{len(p.priorities)} priorities, {len(p.metrics)} metrics, {len(p.targets)} targets"
+            f"{len(p.priorities)} priorities, {len(p.metrics)} metrics, {len(p.targets)} targets, "
+            f"{len(p.goals)} internal goals, {len(p.queues)} queues, {len(p.escalation)} escalation levels"
         )
