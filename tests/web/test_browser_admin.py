@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from casedesk.desks.demo import load_demo
+from casedesk.demo.loader import load_demo
 from casedesk.desks.loading import load_desk
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright runs an event loop in this thread
