@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from casedesk.demo.catalogue import CATALOGUE
+
 CASEDESK = str(Path(sys.executable).with_name("casedesk"))
 
 
@@ -26,7 +28,7 @@ def test_preset_load_is_idempotent(tmp_path: Path) -> None:
     assert run("migrate", "-v0", **env).returncode == 0
     first = run("preset", "load", "ptc", "--demo", **env)
     assert "created desk ptc" in first.stdout
-    assert "32 cases" in first.stdout
+    assert f"demo: {CATALOGUE['ptc'].cases} cases" in first.stdout
     again = run("preset", "load", "ptc", "--demo", **env)
     assert "updated desk ptc" in again.stdout
     assert "demo already loaded" in again.stdout
