@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 
-from casedesk.sla import PresetError, list_presets, load_calendar, load_preset, parse_target
-from casedesk.sla.timeparse import parse_time
+from casedesk.sla import PresetError, list_presets, load_preset
+from casedesk.sla.due_query import due_time
 
 api = NinjaAPI(title="casedesk", version="1", urls_namespace="api-v1")
 
@@ -42,22 +42,29 @@ def presets(request: HttpRequest) -> list[PresetOut]:
 
 
 @api.get("/sla/due", response=DueOut)
-def sla_due(request: HttpRequest, preset: str, calendar: str, start: str, target: str, tz: str | None = None) -> DueOut:
-    """Due time of a business-time target, as `casedesk sla due` computes it."""
+def sla_due(
+    request: HttpRequest,
+    preset: str,
+    calendar: str,
+    start: str,
+    target: str | None = None,
+    tier: str | None = None,
+    priority: str | None = None,
+    metric: str = "",
+    tz: str | None = None,
+) -> DueOut:
+    """Due time of a target (8h, 4bd) or of the preset's own target for tier, priority and metric,
+    as `casedesk sla due` computes it."""
     try:
-        cal = load_calendar(preset, calendar, tz)
-        t0 = parse_time(start, cal.zone)
-        tgt = parse_target(target)
-        due = tgt.due(cal, t0)
-    except (PresetError, ValueError) as exc:  # ZoneInfoNotFoundError is a KeyError subclass
+        answer = due_time(preset, calendar, start, target=target, tier=tier, priority=priority, metric=metric, tz=tz)
+    except (PresetError, ValueError) as exc:
         raise HttpError(400, str(exc)) from None
-    except KeyError:
-        raise HttpError(400, f"unknown time zone {tz!r}") from None
+    cal = answer.calendar
     return DueOut(
         preset=preset,
         calendar=calendar,
-        start=t0.astimezone(cal.zone).isoformat(),
-        target=str(tgt),
-        due=due.isoformat(),
-        business_seconds=cal.between(t0, due),
+        start=answer.start.astimezone(cal.zone).isoformat(),
+        target=str(answer.target),
+        due=answer.due.isoformat(),
+        business_seconds=cal.between(answer.start, answer.due),
     )

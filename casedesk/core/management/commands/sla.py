@@ -6,12 +6,11 @@ import re
 import sys
 from argparse import ArgumentParser
 from typing import Any, NoReturn
-from zoneinfo import ZoneInfoNotFoundError
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from casedesk.sla import Calendar, PresetError, load_calendar, parse_target
-from casedesk.sla.target_lookup import lookup_target
+from casedesk.sla import PresetError
+from casedesk.sla.due_query import due_time, query_calendar
 from casedesk.sla.timeparse import parse_time
 
 
@@ -54,27 +53,23 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            cal = self._calendar(opts["preset"], opts["calendar"], opts["tz"])
-            start = parse_time(opts["start"], cal.zone)
             if opts["action"] == "between":
-                end = parse_time(opts["end"], cal.zone)
+                cal = query_calendar(opts["preset"], opts["calendar"], opts["tz"])
+                start, end = parse_time(opts["start"], cal.zone), parse_time(opts["end"], cal.zone)
                 self.stdout.write(str(cal.between(start, end)))
                 return
-            if opts["target"]:
-                target = parse_target(opts["target"])
-            elif opts["priority"]:
-                target = lookup_target(opts["preset"], opts["tier"], opts["priority"], opts["metric"])
-            else:
+            if not opts["target"] and not opts["priority"]:
                 raise ValueError("give --target, or --priority (with --tier and --metric where the policy needs them)")
-            self.stdout.write(target.due(cal, start).isoformat())
+            answer = due_time(
+                opts["preset"],
+                opts["calendar"],
+                opts["start"],
+                target=opts["target"],
+                tier=opts["tier"],
+                priority=opts["priority"],
+                metric=opts["metric"],
+                tz=opts["tz"],
+            )
+            self.stdout.write(answer.due.isoformat())
         except (PresetError, ValueError) as exc:
             raise _fail(str(exc)) from None
-
-    @staticmethod
-    def _calendar(preset: str, name: str, tz: str | None) -> Calendar:
-        try:
-            return load_calendar(preset, name, tz)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            if isinstance(exc, PresetError):
-                raise
-            raise ValueError(f"unknown time zone {tz!r}") from None
