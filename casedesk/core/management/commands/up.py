@@ -45,10 +45,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Admin login created: user admin, password {password}"))
 
     def _load_presets(self, demo: bool) -> None:
-        from django.core.management import get_commands
-
-        if "preset" in get_commands():
-            call_command("preset", "load", "--all", *(["--demo"] if demo else []))
+        call_command("preset", "load", "--all", *(["--demo"] if demo else []))
 
     def _start_worker(self) -> subprocess.Popen[bytes]:
         cmd = [sys.executable, "-m", "casedesk.cli", "db_worker", "--queue-name", "*", "--interval", "1", "--no-reload"]
