@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from casedesk.cases.models import Case, CaseEvent, SlaMetric
 from casedesk.desks.policies import calendar_of, preset_of
@@ -114,8 +114,9 @@ def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = F
         row = existing.get(st.metric) or SlaMetric(case=case, metric=st.metric, history=[])
         known = {h["at"] for h in row.history}
         for b in st.breaches:
-            if b.at.isoformat() not in known:
-                row.history = [*row.history, {"at": b.at.isoformat(), "target": b.target, "goal": b.goal}]
+            at = b.at.astimezone(UTC).isoformat()  # one spelling per instant, whatever zone computed it
+            if at not in known:
+                row.history = [*row.history, {"at": at, "target": b.target, "goal": b.goal}]
                 data = {"metric": st.metric, "target": b.target, "goal": b.goal, "priority": st.priority}
                 records.append(CaseEvent(case=case, at=b.at, kind="breached", data=data))
         for f in _FIELDS:

@@ -246,3 +246,55 @@ def test_mastercam_resolution_is_one_of_the_three_kinds() -> None:
         services.resolve(case, "solved", at=nyc(30, 10))
     services.resolve(case, "fix_timeline_given", at=nyc(30, 10))
     assert case.status == "resolved"
+
+
+# -- 0.21 commitments and internal goals ------------------------------------------------
+
+
+def test_ptc_s3_updates_are_a_goal_until_a_schedule_is_agreed_then_a_commitment() -> None:
+    # PTC business calendar (reading): Mon-Fri 08-17 in the customer's zone, no holidays.
+    d = desk("ptc")
+    alice, contract = customer(d, country="FR", zone="Europe/Paris", scn="4000017")
+    intake = {"scn": "4000017", "product": "Creo", "category": "Modeling", "product_version": "11"}
+    case = services.open_case(
+        d,
+        requester=alice,
+        subject="How to pattern",
+        priority="S3",
+        contract=contract,
+        intake={**intake, "problem_type": "how-to"},
+        at=datetime(2026, 11, 30, 9, tzinfo=PARIS),
+    )
+    services.agent_reply(case, staff("bob"), "Here is how", at=datetime(2026, 11, 30, 10, tzinfo=PARIS))
+    update = metric(case, "update")
+    # The desk's own default of 5 business days from Mon 10:00: Mon 7 Dec 10:00, a goal.
+    assert (update.goal, update.target, update.due_at) == (True, "5bd", datetime(2026, 12, 7, 10, tzinfo=PARIS))
+    services.agree_schedule(case, "update", "2bd", at=datetime(2026, 11, 30, 11, tzinfo=PARIS))
+    update = metric(case, "update")
+    # Agreed with the customer: 2 business days from the last update (Mon 10:00) = Wed 10:00, a commitment.
+    assert (update.goal, update.target, update.due_at) == (False, "2bd", datetime(2026, 12, 2, 10, tzinfo=PARIS))
+
+
+def test_a_missed_goal_is_recorded_but_is_no_breached_commitment() -> None:
+    # PTC S1 updates every business day (a goal): replied Mon 10:00, next update Tue 10:00; given Wed 10:00.
+    d = desk("ptc")
+    alice, contract = customer(d, country="FR", zone="Europe/Paris", scn="4000017")
+    intake = {"scn": "4000017", "product": "Creo", "category": "Modeling", "product_version": "11"}
+    case = services.open_case(
+        d,
+        requester=alice,
+        subject="Crash on save",
+        priority="S1",
+        contract=contract,
+        intake={**intake, "problem_type": "break-fix"},
+        at=datetime(2026, 11, 30, 9, tzinfo=PARIS),
+    )
+    bob = staff("bob")
+    services.agent_reply(case, bob, "Investigating", at=datetime(2026, 11, 30, 10, tzinfo=PARIS))
+    services.agent_reply(case, bob, "Update", at=datetime(2026, 12, 2, 10, tzinfo=PARIS))
+    update = metric(case, "update")
+    assert update.missed == 1
+    assert datetime.fromisoformat(update.history[0]["at"]) == datetime(2026, 12, 1, 10, tzinfo=PARIS)
+    assert not update.breached
+    case.refresh_from_db()
+    assert not case.sla_breached
