@@ -7,6 +7,7 @@ import pytest
 
 from casedesk.accounts.models import Company, Contact, Contract, Site
 from casedesk.cases import services
+from casedesk.cases.models import Case
 
 from .factories import customer, desk
 
@@ -20,10 +21,10 @@ MON_9 = datetime(2026, 11, 30, 9, 0, tzinfo=CPH)
 
 def test_a_case_is_opened_only_for_a_contact_and_contract_of_the_desk() -> None:
     plm, mc = desk("plm-group"), desk("mastercam")
-    alice, contract = customer(plm, country="DK", zone="Europe/Copenhagen", tier="standard")
+    alice, _contract = customer(plm, country="DK", zone="Europe/Copenhagen", tier="standard")
     with pytest.raises(services.CaseError, match="another desk"):
         services.open_case(mc, requester=alice, subject="x", intake=PLM_INTAKE, at=MON_9)
-    bo, mc_contract = customer(mc, country="US", zone="America/New_York")
+    _bo, mc_contract = customer(mc, country="US", zone="America/New_York")
     with pytest.raises(services.CaseError, match="another desk"):
         services.open_case(plm, requester=alice, subject="x", contract=mc_contract, intake=PLM_INTAKE, at=MON_9)
     assert not plm.cases.exists() and not mc.cases.exists()
@@ -138,3 +139,21 @@ def test_a_case_with_an_invalid_stored_zone_gets_a_clear_error() -> None:
             intake={"site": "Plant", "product_version": "2026"},
             at=datetime(2026, 11, 30, 9, 0, tzinfo=NYC),
         )
+
+
+def test_the_queue_lists_open_cases_by_nearest_due_overdue_first_and_never_resolved_ones() -> None:
+    # DK Standard: Critical 4h, High 8h, Low 4 bd; all opened Mon 30 Nov 09:00, read at 15:00.
+    plm = desk("plm-group")
+    alice, contract = customer(plm, country="DK", zone="Europe/Copenhagen", tier="standard")
+
+    def open_(priority: str) -> Case:
+        return services.open_case(
+            plm, requester=alice, subject=priority, priority=priority, contract=contract, intake=PLM_INTAKE, at=MON_9
+        )
+
+    low, high, critical, done = open_("low"), open_("high"), open_("critical"), open_("critical")
+    services.resolve(done, "solved", at=datetime(2026, 11, 30, 10, 0, tzinfo=CPH))
+    queue = list(Case.objects.filter(desk=plm).by_nearest_due())
+    # critical due Mon 14:00 (overdue at 15:00), high Tue 09:00, low Fri 4 Dec 09:00.
+    assert queue == [critical, high, low]
+    assert list(Case.objects.filter(queue=critical.queue).by_nearest_due()) == [critical, high, low]
