@@ -53,6 +53,7 @@ class DeskDemo:
     normal: tuple[str, ...]
     calm: str  # a priority with a long target (a fresh case is surely still running)
     question: str
+    lowered_to: str  # what an urgent case is lowered to once a workaround is in place
     phrases: dict[str, str]  # agent and customer lines; "key:lang" overrides "key"
     description: str  # {product} {version} {city} {subject}
     resolutions: tuple[str, ...] = ("solved",)
@@ -211,9 +212,10 @@ PLM = DeskDemo(
     filler=((FRESH, 2), (ANSWERED, 4), (RESOLVED, 6), (OVERDUE, 1), (LATE, 1), (WAITING, 2), (NO_PRIORITY, 1),
             (QUESTION, 1)),
     urgent="critical",
-    normal=("high", "medium", "medium"),
+    normal=("critical", "high", "high", "medium", "medium", "medium"),
     calm="low",
     question="question",
+    lowered_to="medium",
     phrases={
         "first": "Thank you for your case. I have started looking into it and will get back to you shortly.",
         "update": "We have reproduced the problem in our test environment and are working on it.",
@@ -330,9 +332,10 @@ MASTERCAM = DeskDemo(
     filler=((FRESH, 2), (ANSWERED, 3), (RESOLVED, 6), (OVERDUE, 1), (WAITING_INFO, 1), (NO_PRIORITY, 1),
             (BUG, 1)),
     urgent="P1",
-    normal=("P2", "P3", "P3"),
+    normal=("P1", "P2", "P2", "P3", "P3", "P3"),
     calm="P4",
     question="P4",
+    lowered_to="P3",
     phrases={
         "first": "Hi, this is Mastercam Technical Support. I have your case and will call you back shortly.",
         "update": "Quick update: we reproduced it here and are testing a fix.",
@@ -428,9 +431,10 @@ DYTRON = DeskDemo(
                NO_PRIORITY, WAITING),
     filler=((FRESH, 1), (ANSWERED, 3), (RESOLVED, 5), (OVERDUE, 1), (NO_PRIORITY, 1)),
     urgent="urgent",
-    normal=("normal",),
+    normal=("urgent", "normal", "normal", "normal"),
     calm="normal",
     question="normal",
+    lowered_to="normal",
     phrases={
         "first": "Dobrý den, požadavek jsme převzali a řešíme ho. Ozveme se co nejdříve.",
         "update": "Chybu jsme nasimulovali u nás a připravujeme řešení.",
@@ -528,6 +532,7 @@ SOLIDXPERTS = DeskDemo(
     normal=("normal",),
     calm="normal",
     question="normal",
+    lowered_to="normal",
     phrases={
         "first": "Bonjour, nous avons bien reçu votre requête et un technicien s'en occupe.",
         "update": "Nous avons reproduit le problème et testons une solution.",
@@ -638,6 +643,7 @@ PTC = DeskDemo(
     normal=("S1", "S2", "S2", "S3"),
     calm="S3",
     question="S3",
+    lowered_to="S3",
     phrases={
         "first": "Hello, I am the engineer on your case. First analysis below; next update as agreed.",
         "update": "Status update: investigation ongoing, next update on schedule.",

@@ -515,7 +515,7 @@ class Play:
 
     def _lowered(self) -> None:
         """Opened at the urgent priority; nobody answered in time; then lowered (the miss stays on record)."""
-        lower = self.demo.normal[-1] if self.demo.slug != "ptc" else "S3"
+        lower = self.demo.lowered_to
         if self.demo.slug == "ptc":
             self.answer()  # S1: then no update for two business days
             services.set_priority(self.case, lower, actor=self.agent, at=self.after(18))
