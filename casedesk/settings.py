@@ -43,6 +43,7 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("CASEDESK_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 
 INSTALLED_APPS = [
+    "casedesk.core",  # first: its admin templates (viewer's zone, capped counts, case page) override the admin's
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -51,7 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
-    "casedesk.core",
+    "ninja",  # serves Swagger UI from its own static files at /api/v1/docs (no CDN)
     "casedesk.desks",
     "casedesk.accounts",
     "casedesk.cases",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "casedesk.core.localtime.ViewerZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

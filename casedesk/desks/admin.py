@@ -18,8 +18,9 @@ class DeskAdmin(admin.ModelAdmin):
 class PolicyVersionAdmin(admin.ModelAdmin):
     list_display = ["desk", "version", "announced_at", "effective_at"]
     list_filter = ["desk"]
-    # Versions are published through desks.policies.publish_version (notice period checked there).
-    readonly_fields = ["desk", "version", "source", "announced_at", "effective_at"]
+    # Versions are published through desks.policies.publish_version (notice period checked there);
+    # a version's text and digest never change (cases keep the version they opened under).
+    readonly_fields = ["desk", "version", "source", "digest", "announced_at", "effective_at"]
 
     def has_add_permission(self, request: object) -> bool:
         return False
