@@ -1,4 +1,8 @@
-"""JSON API, /api/v1/ (django-ninja; OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+"""JSON API, /api/v1/ (django-ninja; OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+
+The docs page is Swagger UI from django-ninja's own static files ("ninja" is in
+INSTALLED_APPS), so it works without internet: no CDN.
+"""
 
 from __future__ import annotations
 
