@@ -89,3 +89,20 @@ def test_preset_check_reports_errors_with_line_numbers(tmp_path: Path) -> None:
     good = run("preset", "check", str(Path("casedesk/presets/ptc.toml")))
     assert good.returncode == 0
     assert "ok" in good.stdout
+
+
+def test_preset_check_names_the_line_of_a_broken_queue_and_passes_every_shipped_preset(tmp_path: Path) -> None:
+    bad = tmp_path / "acme.toml"
+    bad.write_text(
+        'slug = "acme"\nname = "Acme"\n\n[calendars.main]\nzone = "Europe/Oslo"\n'
+        'hours = { mon-fri = ["08:00-16:00"] }\n\n[policy]\nfallback_queue = "NO"\n\n'
+        '[[policy.queues]]\nkey = "NO"\ncalendar = "main"\n\n'
+        '[[policy.queues]]\nkey = "SE"\ncalendar = "main"\nemail = "support(at)acme.se"\n'
+    )
+    r = run("preset", "check", str(bad))
+    assert r.returncode == 2
+    assert f"{bad}:18: queue SE: 'support(at)acme.se' is not an e-mail address" in r.stderr
+    for path in sorted(Path("casedesk/presets").glob("*.toml")):
+        ok = run("preset", "check", str(path))
+        assert ok.returncode == 0, ok.stderr
+        assert f"{path}: ok: {path.stem} " in ok.stdout
