@@ -116,8 +116,9 @@ def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = F
         for b in st.breaches:
             at = b.at.astimezone(UTC).isoformat()  # one spelling per instant, whatever zone computed it
             if at not in known:
-                row.history = [*row.history, {"at": at, "target": b.target, "goal": b.goal}]
-                data = {"metric": st.metric, "target": b.target, "goal": b.goal, "priority": st.priority}
+                entry = {"at": at, "target": b.target, "goal": b.goal, "priority": b.priority}
+                row.history = [*row.history, entry]
+                data = {"metric": st.metric, "target": b.target, "goal": b.goal, "priority": b.priority}
                 records.append(CaseEvent(case=case, at=b.at, kind="breached", data=data))
         for f in _FIELDS:
             if f not in {"history", "breached", "breached_at", "as_of"}:

@@ -160,6 +160,7 @@ class Breach:
     at: datetime
     target: str
     goal: bool = False
+    priority: str = ""  # the priority the missed target belonged to
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,7 @@ def _restart(tr: Track, at: datetime) -> None:
 
 def _breach(tr: Track, at: datetime, rule: Rule | None) -> None:
     if rule is not None and all(b.at != at for b in tr.breaches):
-        tr.breaches.append(Breach(at, str(rule.target), rule.goal))
+        tr.breaches.append(Breach(at, str(rule.target), rule.goal, tr.priority))
 
 
 def _advance(ctx: Context, spec: MetricSpec, tr: Track, before: Facts, facts: Facts, at: datetime) -> None:
@@ -560,7 +561,7 @@ def _state(ctx: Context, spec: MetricSpec, tr: Track, now: datetime) -> MetricSt
         return MetricState(**base, status="paused", remaining_seconds=total - used)
     if now > due:
         if not tr.period_missed:
-            base["breaches"] = (*tr.breaches, Breach(due, str(rule.target), rule.goal))
+            base["breaches"] = (*tr.breaches, Breach(due, str(rule.target), rule.goal, tr.priority))
             base["missed"] = len(base["breaches"])
         return MetricState(**base, status="overdue", due_at=due, remaining_seconds=-cal.between(due, now))
     upcoming = [t for t in _warn_points(spec, cal, tr, rule) if t > now]
@@ -596,7 +597,7 @@ def _enc(v: Any) -> Any:
     if isinstance(v, datetime):
         return {"t": v.isoformat()}
     if isinstance(v, Breach):
-        return {"b": [v.at.isoformat(), v.target, v.goal]}
+        return {"b": [v.at.isoformat(), v.target, v.goal, v.priority]}
     if isinstance(v, list):
         return [_enc(x) for x in v]
     if isinstance(v, dict):
@@ -608,8 +609,8 @@ def _dec(v: Any) -> Any:
     if isinstance(v, dict) and set(v) == {"t"}:
         return datetime.fromisoformat(v["t"])
     if isinstance(v, dict) and set(v) == {"b"}:
-        at, target, goal = v["b"]
-        return Breach(datetime.fromisoformat(at), target, goal)
+        at, target, goal, priority = v["b"]
+        return Breach(datetime.fromisoformat(at), target, goal, priority)
     if isinstance(v, list):
         return [_dec(x) for x in v]
     if isinstance(v, dict):

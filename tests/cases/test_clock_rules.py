@@ -68,7 +68,7 @@ def test_lowering_critical_to_low_keeps_the_miss_recorded_at_its_instant() -> No
     assert m.breached_at == cph(30, 14)
     [record] = CaseEvent.objects.filter(case=case, kind="breached")
     assert record.at == cph(30, 14)
-    assert record.data["target"] == "4h"
+    assert (record.data["target"], record.data["priority"]) == ("4h", "critical")
     # Answered on Tuesday, well inside Low's 4 days: the case still missed its commitment.
     services.agent_reply(case, staff("bob"), "On it", at=cph(1, 9))
     m = metric(case)
