@@ -35,6 +35,8 @@ from casedesk.sla.clock import (
 _FIELDS = ["name", "status", "live", "goal", "target", "calendar", "priority", "priority_assumed"]
 _FIELDS += ["started_at", "due_at", "stopped_at", "cancelled_at", "remaining_seconds", "next_change_at"]
 _FIELDS += ["breached", "breached_at", "missed", "history", "as_of"]
+# What a change of state is: the remaining time alone moves with every instant.
+_STATE_FIELDS = [f for f in _FIELDS if f not in {"remaining_seconds", "as_of"}]
 
 
 def context(case: Case) -> Context:
@@ -105,13 +107,16 @@ def as_of(case: Case, now: datetime) -> list[MetricState]:
 def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = False) -> list[SlaMetric]:
     """Store the metric rows and record every breach not yet recorded (a `breached` event at its instant).
 
-    Returns the rows. Sets case.sla_breached; the caller saves the case."""
+    A row whose state did not change is not rewritten: its `as_of` says when its remaining
+    time was computed. Returns the rows. Sets case.sla_breached; the caller saves the case."""
     existing = {} if new else {m.metric: m for m in SlaMetric.objects.filter(case=case)}
+    rows: list[SlaMetric] = []
     created: list[SlaMetric] = []
-    changed: list[SlaMetric] = []
     records: list[CaseEvent] = []
     for st in states:
         row = existing.get(st.metric) or SlaMetric(case=case, metric=st.metric, history=[])
+        rows.append(row)
+        before = {f: getattr(row, f) for f in _STATE_FIELDS}
         known = {h["at"] for h in row.history}
         for b in st.breaches:
             at = b.at.astimezone(UTC).isoformat()  # one spelling per instant, whatever zone computed it
@@ -127,16 +132,18 @@ def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = F
         kept = sorted(h["at"] for h in row.history if not h["goal"])
         row.breached = bool(kept)
         row.breached_at = datetime.fromisoformat(kept[0]) if kept else None
-        row.as_of = now
-        (changed if row.pk else created).append(row)
+        if row.pk is None:
+            row.as_of = now
+            created.append(row)
+        elif any(getattr(row, f) != v for f, v in before.items()):
+            row.as_of = now
+            row.save(update_fields=_FIELDS)
     if created:
         SlaMetric.objects.bulk_create(created)
-    if changed:
-        SlaMetric.objects.bulk_update(changed, _FIELDS)
     if records:
         CaseEvent.objects.bulk_create(records)
-    case.sla_breached = any(r.breached for r in created + changed)
-    return created + changed
+    case.sla_breached = any(r.breached for r in rows)
+    return rows
 
 
 def refresh(case: Case, now: datetime) -> list[SlaMetric]:
