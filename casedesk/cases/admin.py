@@ -158,7 +158,7 @@ def metric_rows(case: Case, states: list[MetricState], events: list[CaseEvent]) 
                 priority=priority,
                 started=local(st.started_at),
                 due=local(st.due_at),
-                remaining=duration(st.remaining_seconds) if st.live else "",
+                remaining=_remaining(st),
                 breaches=[
                     f"missed at {local(b.at)} (target {b.target}{', internal goal' if b.goal else ''})"
                     for b in st.breaches
@@ -167,6 +167,14 @@ def metric_rows(case: Case, states: list[MetricState], events: list[CaseEvent]) 
             )
         )
     return rows
+
+
+def _remaining(st: MetricState) -> str:
+    if not st.live or st.remaining_seconds is None:
+        return ""
+    if st.remaining_seconds < 0:
+        return f"overdue by {duration(-st.remaining_seconds)}"
+    return duration(st.remaining_seconds)
 
 
 def _removed_by(classified: list[CaseEvent], at: datetime | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
@@ -21,9 +22,10 @@ COOKIE = "casedesk_tz"
 
 def zone_from_cookie(value: str | None) -> ZoneInfo | None:
     """The zone a cookie names; None for a missing, overlong or unknown one (the page shows UTC)."""
-    if not value or len(value) > 64 or not valid_zone(value):
+    name = unquote(value or "")  # Europe/Copenhagen, or Europe%2FCopenhagen from a client that quotes it
+    if not name or len(name) > 64 or not valid_zone(name):
         return None
-    return ZoneInfo(value)
+    return ZoneInfo(name)
 
 
 class ViewerZoneMiddleware:
