@@ -28,7 +28,8 @@ def lookup_target(preset_slug: str, tier: str | None, priority: str, metric: str
     metric = metric or next(iter(policy.metrics), "")
     if metric not in policy.metrics:
         raise ValueError(f"unknown metric {metric!r} in {slug} (known: {', '.join(policy.metrics)})")
-    target = policy.target(tier_key, prio, metric)
+    # A commitment if the policy states one, else the desk's own goal (PTC's update cadences).
+    target = policy.target(tier_key, prio, metric) or policy.goal(tier_key, prio, metric)
     if target is None:
         where = f"tier {tier_key}, " if tier_key != ANY_TIER else ""
         raise ValueError(f"{slug} has no {metric} target for {where}priority {prio}")
