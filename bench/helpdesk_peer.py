@@ -172,6 +172,8 @@ def main() -> None:
     ap.add_argument("--pg-port", type=int, default=5432)
     ap.add_argument("--pg-user", default="postgres")
     ap.add_argument("--show-sql", action="store_true", help="print the SQL of one call per variant (stderr)")
+    ap.add_argument("--queue-bench", type=int, metavar="N", help="queue_query.py: fill N tickets, time the queue list")
+    ap.add_argument("--runs", type=int, default=200, help="--queue-bench: timed runs per query")
     args = ap.parse_args()
 
     write_project()
@@ -183,6 +185,10 @@ def main() -> None:
     import django
 
     django.setup()
+
+    if args.queue_bench is not None:
+        queue_bench(args.queue_bench, args.runs)
+        return
 
     from importlib.metadata import version
 
@@ -313,6 +319,130 @@ def main() -> None:
         },
     )
     connection.close()
+
+
+def queue_bench(n: int, runs: int) -> None:
+    """For bench/queue_query.py: n tickets written in bulk (COPY on PostgreSQL, executemany on SQLite),
+    about 30% open, over 8 queues; then helpdesk's open-tickets-of-a-queue list, timed, with its plan."""
+    import random
+    import secrets
+    import statistics
+    from datetime import UTC, datetime, timedelta
+    from importlib.metadata import version
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, models
+    from django.test.utils import CaptureQueriesContext
+    from helpdesk.models import Queue, Ticket
+
+    call_command("migrate", verbosity=0)
+    agents = [
+        get_user_model().objects.create_user(f"agent{i}", f"agent{i}@example.com", "not-used-0123", is_staff=True)
+        for i in range(10)
+    ]
+    queues = [
+        Queue.objects.create(title=f"Queue {i}", slug=f"q{i}", email_address=f"q{i}@example.com") for i in range(8)
+    ]
+    rnd = random.Random(1)
+    now = datetime.now(UTC).replace(microsecond=0)
+    opened_states = [Ticket.OPEN_STATUS, Ticket.REOPENED_STATUS]
+    done_states = [Ticket.RESOLVED_STATUS, Ticket.CLOSED_STATUS]
+    fields = [f for f in Ticket._meta.concrete_fields if not f.primary_key]
+    pg = connection.vendor == "postgresql"
+
+    def value(f: Any, i: int, open_: bool, created: datetime) -> Any:
+        name = f.attname
+        if name == "title":
+            return f"Ticket {i}: assembly crashes on open"
+        if name == "queue_id":
+            return queues[i % len(queues)].pk
+        if name in {"created", "modified"}:
+            return created
+        if name == "submitter_email":
+            return f"user{i % 5000}@customer.example"
+        if name == "assigned_to_id":
+            return agents[i % len(agents)].pk if rnd.random() < 0.8 else None
+        if name == "status":
+            return rnd.choice(opened_states) if open_ else rnd.choice(done_states)
+        if name == "description":
+            return "SOLIDWORKS 2025 SP2.0 crashes when opening an assembly with more than 500 parts."
+        if name == "priority":
+            return rnd.randint(1, 5)
+        if name == "due_date":
+            return created + timedelta(hours=rnd.randint(4, 120)) if open_ else None
+        if name == "secret_key":
+            return secrets.token_hex(8)
+        if isinstance(f, models.BooleanField):
+            return False
+        if f.null:
+            return None
+        return f.get_default()
+
+    def dump(v: Any) -> str:
+        if v is None:
+            return "\\N"
+        if isinstance(v, bool):
+            return "t" if v else "f"
+        if isinstance(v, datetime):
+            return v.isoformat()
+        return str(v).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+    table = Ticket._meta.db_table
+    cols = ", ".join(f'"{f.column}"' for f in fields)
+    t0 = time.perf_counter()
+    chunk = 20000
+    opened = 0
+    with connection.cursor() as cur:
+        for lo in range(0, n, chunk):
+            rows = []
+            for i in range(lo, min(n, lo + chunk)):
+                open_ = rnd.random() < 0.3
+                opened += open_
+                created = now - timedelta(seconds=rnd.randint(0, 730 * 86400 if not open_ else 30 * 86400))
+                rows.append([value(f, i, open_, created) for f in fields])
+            if pg:
+                with cur.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN'.encode()) as cp:
+                    cp.write("".join("\t".join(dump(v) for v in r) + "\n" for r in rows).encode())
+            else:
+                marks = ", ".join("%s" for _ in fields)
+                cur.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)
+        cur.execute("ANALYZE")
+    fill_s = time.perf_counter() - t0
+    queue = queues[0]
+    base = Ticket.objects.select_related("queue", "assigned_to").filter(queue=queue, status__in=opened_states)
+    queries = {
+        "queue, open, by priority, due_date": base.order_by("priority", "due_date")[:25],
+        "queue, open, by -created (list default)": base.order_by("-created")[:25],
+    }
+    out: dict[str, Any] = {
+        "version": version("django-helpdesk"),
+        "tickets": Ticket.objects.count(),
+        "open": Ticket.objects.filter(status__in=opened_states).count(),
+        "queue": queue.slug,
+        "queue_open": Ticket.objects.filter(queue=queue, status__in=opened_states).count(),
+        "fill_s": fill_s,
+        "queries": {},
+    }
+    for label, qs in queries.items():
+        with CaptureQueriesContext(connection) as q:
+            got = list(qs.all())
+        for _ in range(3):
+            list(qs.all())
+        samples = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            list(qs.all())
+            samples.append(time.perf_counter() - t)
+        qq = statistics.quantiles(samples, n=100, method="inclusive")
+        out["queries"][label] = {
+            "median_ms": statistics.median(samples) * 1e3,
+            "p95_ms": qq[94] * 1e3,
+            "rows": len(got),
+            "sql": q.captured_queries[0]["sql"],
+            "plan": qs.explain(analyze=True, buffers=True) if pg else qs.explain(),
+        }
+    print("> " + json.dumps(out, default=str), flush=True)
 
 
 def serve(hello: dict[str, Any], handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]) -> None:

@@ -199,6 +199,16 @@ class BenchDatabase:
             self.name = str(path)
             self.url = f"sqlite:///{path}"
 
+    @classmethod
+    def existing(cls, kind: str, name: str) -> BenchDatabase:
+        """A database filled before (population.py --keep NAME): used as it is, never dropped."""
+        db = cls.__new__(cls)
+        db.kind, db.keep = kind, name
+        db.var = tempfile.mkdtemp(prefix="bench_existing_")
+        db.name = name if kind == "pg" else str(Path(name).resolve())
+        db.url = pg_url(name) if kind == "pg" else f"sqlite:///{db.name}"
+        return db
+
     def env(self, base: dict[str, str] | None = None) -> dict[str, str]:
         """Environment for a casedesk process on this database."""
         env = {k: v for k, v in (base or os.environ).items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
