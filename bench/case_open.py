@@ -1,6 +1,7 @@
 """Benchmark: opening a case with its SLA metrics, casedesk vs django-helpdesk's ticket creation.
 
     .venv/bin/python bench/case_open.py [--n N] [--warmup W] [--rounds R] [--no-peer] [--no-pg] [--profile]
+                                        [--incremental K]
 
 casedesk: ``services.open_case`` on the plm-group desk (Danish customer, standard
 contract, priority high, e-mail channel, the desk's three required intake fields).
@@ -9,13 +10,13 @@ writes the case, its "opened" event and its SLA metric rows, all in one
 transaction. Settings are ``casedesk.settings``, read at import time, so each
 database gets its own worker subprocess (this script with ``--worker``): SQLite in a
 throwaway file under a temporary CASEDESK_VAR (casedesk's own SQLite options: WAL,
-synchronous=NORMAL), PostgreSQL in a database ``bench_casedesk`` created and
-dropped here.
+synchronous=NORMAL), PostgreSQL in a database ``bench_case_open_<pid>_<random>``
+created and dropped here (each run its own: two runs at once never drop each other's).
 
 django-helpdesk: the latest release, in its own virtualenv under bench/_peers/
 (created on the first run, about a minute), timed by bench/helpdesk_peer.py on
 the same two database servers (SQLite with the same options, PostgreSQL database
-``bench_helpdesk``). Its staff view and its REST API both create a ticket with
+``bench_case_open_hd_<pid>_<random>``). Its staff view and its REST API both create a ticket with
 ``TicketForm(...).is_valid()`` then ``form.save(user=...)``; the table shows
 ``save`` (Ticket, "Ticket Opened" FollowUp, the submitter's new-ticket e-mail
 rendered into Django's locmem outbox, back-links, signal). It runs in autocommit
@@ -29,6 +30,12 @@ by one with time.perf_counter (garbage collection on, as in a server), in
 ``--rounds`` chunks that alternate between casedesk and helpdesk (in rotating
 order), so a noisy moment on the machine hits both sides alike rather than one
 whole measurement. Median and p95 in ms over all timed calls.
+Incremental clocks (``--incremental K``, default 30): ``services.add_note`` at a case's
+10th event (K cases of 9 events: opened, assigned, replies, notes), at its 1,000th
+(K writes in a row on one case grown to 999 events through the services), and at its
+1,000th with a backdated ``at`` (earlier than the latest event: ``sla_state.advance``
+replays every event). Goal (DESIGN.md): the 1,000th write costs the same as the 10th.
+
 The target of the issue (informational, the exit code is 0 regardless): under
 5 ms median and faster than django-helpdesk, on each database.
 """
@@ -42,6 +49,7 @@ import os
 import platform
 import pstats
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -61,7 +69,7 @@ PEER_SCRIPT = ROOT / "bench" / "helpdesk_peer.py"
 PEER_PACKAGES = ["django-helpdesk", "psycopg[binary]"]
 
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-PG_CASEDESK, PG_HELPDESK = "bench_casedesk", "bench_helpdesk"
+INCREMENTAL_WRITES = 30
 TARGET_MS = 5.0
 PROFILE_CALLS = 200
 SPLIT_CALLS = 200
@@ -143,6 +151,60 @@ def worker() -> None:
             "number": case.number,
         }
 
+    def incremental(n: int) -> dict[str, Any]:
+        """add_note at a case's 10th event (n cases), at its 1,000th (n writes on one case of 999
+        events), and the same at the 1,000th with a backdated time (a full replay of every event)."""
+        from datetime import timedelta
+
+        from django.contrib.auth.models import User
+        from django.utils import timezone
+
+        agent = User.objects.get_or_create(username="bench-agent")[0]
+        base = timezone.now() - timedelta(days=60)
+        steps = [
+            lambda c, at: services.customer_reply(c, "It still happens.", at=at),
+            lambda c, at: services.agent_reply(c, agent, "We are looking into it.", at=at),
+            lambda c, at: services.add_note(c, agent, "Checked the logs.", at=at),
+        ]
+
+        def grow(events: int, start: Any) -> Any:
+            case = services.open_case(
+                desk, requester=contact, subject="Long case", priority="high", contract=contract,
+                intake=intake, channel="email", at=start,
+            )  # fmt: skip
+            services.assign(case, agent, at=start + timedelta(seconds=30))
+            for i in range(events - 2):
+                steps[i % 3](case, start + timedelta(seconds=60 + 30 * i))
+            return case
+
+        def note(case: Any, at: Any) -> tuple[float, int]:
+            with CaptureQueriesContext(connection) as q:
+                t = time.perf_counter()
+                services.add_note(case, agent, "Timed note.", at=at)
+                took = time.perf_counter() - t
+            return took, len(q.captured_queries)
+
+        out: dict[str, Any] = {"at10": [], "at1000": [], "replay1000": []}
+        queries: dict[str, int] = {}
+        for k in range(n):
+            start = base + timedelta(hours=k)
+            case = grow(9, start)
+            took, queries["at10"] = note(case, start + timedelta(hours=0.5))
+            out["at10"].append(took)
+        start = base - timedelta(days=30)
+        case = grow(999, start)
+        last = start + timedelta(seconds=60 + 30 * 997)
+        for k in range(n):
+            took, queries["at1000"] = note(case, last + timedelta(seconds=30 * (k + 1)))
+            out["at1000"].append(took)
+        events = CaseEvent.objects.filter(case=case).count()
+        for k in range(n):  # earlier than the latest event: every event is read and folded again
+            took, queries["replay1000"] = note(case, start + timedelta(seconds=45 + k))
+            out["replay1000"].append(took)
+        out["queries"] = queries
+        out["events"] = events
+        return out
+
     hello = {"vendor": connection.vendor, "setup_s": setup_s, "variants": ["open_case"]}
     wait = SqlWait(connection)
     serve(
@@ -152,6 +214,7 @@ def worker() -> None:
             "describe": lambda cmd: describe(),
             "profile": lambda cmd: {"profile": profile(open_one)},
             "split": lambda cmd: wait.split(lambda: open_one, cmd["n"]),
+            "incremental": lambda cmd: incremental(cmd["n"]),
         },
     )
     connection.close()
@@ -307,11 +370,6 @@ def pg_admin(*statements: str) -> list[Any]:
     return out
 
 
-def pg_recreate(name: str) -> None:
-    pg_drop(name)
-    pg_admin(f'CREATE DATABASE "{name}"')
-
-
 def pg_drop(name: str) -> None:
     try:
         pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -376,6 +434,10 @@ def main() -> None:
     ap.add_argument("--no-peer", action="store_true", help="casedesk only")
     ap.add_argument("--no-pg", action="store_true", help="SQLite only")
     ap.add_argument("--profile", action="store_true", help="cProfile open_case (automatic when over target)")
+    ap.add_argument(
+        "--incremental", type=int, default=INCREMENTAL_WRITES, metavar="K",
+        help=f"writes timed at the 10th and 1,000th event (default {INCREMENTAL_WRITES}; 0 skips)",
+    )  # fmt: skip
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.n < 2 or not 1 <= args.rounds <= args.n:
@@ -431,17 +493,23 @@ def measure(
     """Both sides on one database: workers up, warm-up, interleaved rounds, then describe."""
     base_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     children: dict[str, Child] = {}
+    # This run's own databases: two runs at once never drop each other's.
+    tag = f"{os.getpid()}_{secrets.token_hex(3)}"
+    pg_casedesk, pg_helpdesk = f"bench_case_open_{tag}", f"bench_case_open_hd_{tag}"
+    created: list[str] = []
     with tempfile.TemporaryDirectory(prefix="case_open-") as tmp:
         try:
             env = dict(base_env, DJANGO_SETTINGS_MODULE="casedesk.settings", CASEDESK_VAR=tmp, CASEDESK_DEBUG="0")
             if db == "pg":
-                pg_recreate(PG_CASEDESK)
-                env["DATABASE_URL"] = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{PG_CASEDESK}"
+                pg_admin(f'CREATE DATABASE "{pg_casedesk}"')
+                created.append(pg_casedesk)
+                env["DATABASE_URL"] = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{pg_casedesk}"
             children["casedesk"] = Child("casedesk", [sys.executable, str(Path(__file__).resolve()), "--worker"], env)
             if peer:
                 if db == "pg":
-                    pg_recreate(PG_HELPDESK)
-                    where = ["--pg-name", PG_HELPDESK, "--pg-host", PG_HOST, "--pg-port", str(PG_PORT)]
+                    pg_admin(f'CREATE DATABASE "{pg_helpdesk}"')
+                    created.append(pg_helpdesk)
+                    where = ["--pg-name", pg_helpdesk, "--pg-host", PG_HOST, "--pg-port", str(PG_PORT)]
                 else:
                     where = ["--sqlite", str(Path(tmp) / "helpdesk.sqlite3")]
                 children["helpdesk"] = Child("django-helpdesk", [str(PEER_PY), str(PEER_SCRIPT), *where], base_env)
@@ -470,6 +538,8 @@ def measure(
                 if side in children:
                     got = children[side].ask("split", variant=variant, n=SPLIT_CALLS)
                     results[side, db]["variants"][variant]["split"] = got
+            if "casedesk" in children and args.incremental:
+                results["casedesk", db]["incremental"] = children["casedesk"].ask("incremental", n=args.incremental)
             if "casedesk" in children:
                 med = ms(results["casedesk", db]["variants"]["open_case"]["samples"])[0]
                 if args.profile or med >= TARGET_MS:
@@ -480,7 +550,7 @@ def measure(
             for child in children.values():
                 child.close()
             if db == "pg":
-                for name in (PG_CASEDESK, PG_HELPDESK) if peer else (PG_CASEDESK,):
+                for name in created:  # only this run's own databases
                     try:
                         pg_drop(name)
                     except Exception as e:
@@ -554,6 +624,32 @@ def report(
     if (r := results.get(("casedesk", "sqlite"), {}).get("variants", {}).get("open_case")) and "metrics" in r:
         print(f"  casedesk's SLA metric rows (last case, {r['number']}): " + "; ".join(r["metrics"]))
         print("  django-helpdesk has no SLA clock: a ticket gets no due date unless one is typed in")
+
+    inc = {db: results.get(("casedesk", db), {}).get("incremental") for db in dbs}
+    if any(inc.values()):
+        print()
+        any_inc = next(v for v in inc.values() if v)
+        print(
+            f"incremental clocks: services.add_note on one case (median / p95 ms; {len(any_inc['at10'])} writes each; "
+            f"the long case has {any_inc['events']:,} events incl. breach records)"
+        )
+        line("write", [names[c].ljust(16) for c in cols])
+        for key, label in (
+            ("at10", "at its 10th event (fold one event)"),
+            ("at1000", "at its 1,000th event (fold one event)"),
+            ("replay1000", "at its 1,000th, backdated (replay all)"),
+        ):
+            line(label, [cell(inc[c][key]) if inc.get(c) else "-".ljust(16) for c in cols])
+        ratios = []
+        for c in cols:
+            r = inc.get(c)
+            ratios.append(f"{ms(r['at1000'])[0] / ms(r['at10'])[0]:.2f}".ljust(16) if r else "-".ljust(16))
+        line("ratio 1,000th / 10th (goal: 1.0)", ratios)
+        for c in cols:
+            if inc.get(c):
+                q = inc[c]["queries"]
+                print(f"  SQL queries per write on {names[c]}: 10th {q['at10']}, 1,000th {q['at1000']}, "
+                      f"replay {q['replay1000']}")  # fmt: skip
 
     print()
     print(f"target (issue): under {TARGET_MS:g} ms median and faster than django-helpdesk")
