@@ -147,13 +147,23 @@ def worker(runs: int, admin_runs: int) -> None:
     out["admin"] = {}
     for label, url in pages:
         took: list[float] = []
+        seen: list[tuple[str, Any]] = []
 
-        def count(execute: Any, sql: Any, params: Any, many: Any, context: Any, took: list[float] = took) -> Any:
+        def count(
+            execute: Any,
+            sql: Any,
+            params: Any,
+            many: Any,
+            context: Any,
+            took: list[float] = took,
+            seen: list[tuple[str, Any]] = seen,
+        ) -> Any:
             t = time.perf_counter()
             try:
                 return execute(sql, params, many, context)
             finally:
                 took.append(time.perf_counter() - t)
+                seen.append((sql, params))
 
         with connection.execute_wrapper(count):
             resp = client.get(url)
@@ -163,6 +173,13 @@ def worker(runs: int, admin_runs: int) -> None:
         r = timed(lambda url=url: client.get(url), admin_runs, warmup=1)
         r.update(url=url, status=resp.status_code, queries=len(took), sql_ms=sum(took) * 1e3)
         r["slowest_sql_ms"] = max(took) * 1e3 if took else 0
+        if took:
+            sql, params = seen[took.index(max(took))]
+            r["slowest_sql"] = sql
+            explain = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+            with connection.cursor() as cur:
+                cur.execute(explain + sql, params)
+                r["slowest_plan"] = "\n".join(" ".join(str(x) for x in row) for row in cur.fetchall())
         out["admin"][label] = r
     print("> " + json.dumps(out, default=str), flush=True)
 
@@ -309,6 +326,11 @@ def report(
         print(f"  -- casedesk {label}: {r['sql']}")
         for line in str(r["plan"]).splitlines():
             print(f"     {line}")
+    for label, r in cd["admin"].items():
+        if r.get("slowest_plan"):
+            print(f"  -- admin {label}, its slowest query: {r['slowest_sql']}")
+            for line in r["slowest_plan"].splitlines():
+                print(f"     {line}")
     if hd:
         for label, r in hd["queries"].items():
             print(f"  -- helpdesk {label}: {r['sql']}")
