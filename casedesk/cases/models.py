@@ -89,6 +89,8 @@ class Case(models.Model):
             # cases with a due (plain indexes: SQLite cannot match a partial one to bound parameters).
             models.Index(fields=["desk", "next_due_at"], name="case_desk_due"),
             models.Index(fields=["queue", "next_due_at"], name="case_queue_due"),
+            # Across desks: overdue or due later by due time, and open cases without a clock.
+            models.Index(fields=["next_due_at", "status"], name="case_due_status"),
             models.Index(fields=["sla_breached", "-opened_at"], name="case_breached"),
         ]
         ordering = ["-opened_at"]

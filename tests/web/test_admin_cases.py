@@ -196,3 +196,12 @@ def test_the_case_page_says_who_removed_a_target_by_classifying_a_bug(client: Cl
     page = client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
     assert '<tr class="sla-cancelled">' in page
     assert re.search(r"removed by bug classification, by bob at \d{4}-\d\d-\d\d \d\d:\d\d UTC", page)
+
+
+def test_the_overdue_list_starts_with_the_longest_overdue_case(client: Client, carol: User) -> None:
+    # High is 8 business hours: a case opened 30 days ago is overdue longer than one opened 20 days ago,
+    # whatever today is; the newest (opened 20 days ago) comes last although the list is usually newest first.
+    older = _plm_cases(1, ago=timedelta(days=30), prefix="Older")[0]
+    newer = _plm_cases(1, ago=timedelta(days=20), prefix="Newer")[0]
+    assert _rows(client, "?sla=overdue") == [older.number, newer.number]
+    assert _rows(client, "") == [newer.number, older.number]
