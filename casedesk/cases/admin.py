@@ -58,7 +58,7 @@ class SlaFilter(admin.SimpleListFilter):
             case "missed":
                 return queryset.filter(sla_breached=True)
             case "no_clock":
-                return queryset.filter(next_due_at__isnull=True, status__in=Case.OPEN_STATUSES)
+                return queryset.filter(no_clock=True)
         return queryset
 
 

@@ -71,6 +71,7 @@ class Case(models.Model):
     # Kept by cases.sla_state from the metrics: the nearest pending due (overdue ones first when sorted),
     # whether a commitment was ever breached, and the folded clock state the next event continues from.
     next_due_at = models.DateTimeField(null=True, blank=True)
+    no_clock = models.BooleanField(default=False, help_text="open with no clock running (nothing is due)")
     sla_breached = models.BooleanField(default=False)
     clock = models.JSONField(default=dict, blank=True, editable=False)
     clock_key = models.CharField(max_length=64, blank=True, editable=False)
@@ -89,8 +90,9 @@ class Case(models.Model):
             # cases with a due (plain indexes: SQLite cannot match a partial one to bound parameters).
             models.Index(fields=["desk", "next_due_at"], name="case_desk_due"),
             models.Index(fields=["queue", "next_due_at"], name="case_queue_due"),
-            # Across desks: overdue or due later by due time, and open cases without a clock.
-            models.Index(fields=["next_due_at", "status"], name="case_due_status"),
+            # Across desks: overdue or due later by due time; open cases without a clock, newest first.
+            models.Index(fields=["next_due_at"], name="case_due"),
+            models.Index(fields=["no_clock", "-opened_at"], name="case_no_clock"),
             models.Index(fields=["sla_breached", "-opened_at"], name="case_breached"),
         ]
         ordering = ["-opened_at"]

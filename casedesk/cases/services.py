@@ -267,7 +267,7 @@ def _change(
     now = max(t, case.updated_at)
     states = sla_state.advance(case, [clock.Event(kind, t, data)], now=now)
     sla_state.write(case, states, now)
-    case.save(update_fields=[*fields, "updated_at", "clock", "clock_key", "next_due_at", "sla_breached"])
+    case.save(update_fields=[*fields, "updated_at", "clock", "clock_key", "next_due_at", "no_clock", "sla_breached"])
     return case
 
 

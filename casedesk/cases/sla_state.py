@@ -79,7 +79,7 @@ def _replay(case: Case, ctx: Context) -> ClockState:
 
 def advance(case: Case, new_events: Sequence[Event], now: datetime) -> list[MetricState]:
     """Fold the case's newest events onto its stored state (or replay all of them) and
-    set case.clock, clock_key, next_due_at; the caller saves the case."""
+    set case.clock, clock_key, next_due_at, no_clock; the caller saves the case."""
     ctx = context(case)
     key = clock_key(case)
     stored = from_json(case.clock) if case.clock and case.clock_key == key else None
@@ -93,6 +93,7 @@ def advance(case: Case, new_events: Sequence[Event], now: datetime) -> list[Metr
     case.clock, case.clock_key = to_json(state), key
     states = evaluate(ctx, state, now)
     case.next_due_at = min((s.due_at for s in states if s.live and s.due_at), default=None)
+    case.no_clock = case.is_open and case.next_due_at is None
     return states
 
 
@@ -150,7 +151,7 @@ def refresh(case: Case, now: datetime) -> list[SlaMetric]:
     """Bring a case's stored metrics to `now` (a sweep, demo data): breaches that passed get recorded."""
     states = advance(case, [], now)
     rows = write(case, states, now)
-    case.save(update_fields=["clock", "clock_key", "next_due_at", "sla_breached"])
+    case.save(update_fields=["clock", "clock_key", "next_due_at", "no_clock", "sla_breached"])
     return rows
 
 
