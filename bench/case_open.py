@@ -61,6 +61,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from population import PG_HOST, PG_PORT, PG_USER, pg_admin, pg_drop
+
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT / "bench" / "_peers"
 PEER_VENV = PEERS / "helpdesk-venv"
@@ -68,7 +70,6 @@ PEER_PY = PEER_VENV / "bin" / "python"
 PEER_SCRIPT = ROOT / "bench" / "helpdesk_peer.py"
 PEER_PACKAGES = ["django-helpdesk", "psycopg[binary]"]
 
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
 INCREMENTAL_WRITES = 30
 TARGET_MS = 5.0
 PROFILE_CALLS = 200
@@ -357,24 +358,6 @@ def pg_reason_to_skip() -> str | None:
     except Exception as e:  # any failure to log in means: no PostgreSQL for this run
         return f"cannot log in as {PG_USER}: {str(e).strip()}"
     return None
-
-
-def pg_admin(*statements: str) -> list[Any]:
-    import psycopg
-
-    out = []
-    with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True) as conn:
-        for sql in statements:
-            cur = conn.execute(sql.encode())
-            out.append(cur.fetchall() if cur.description else None)
-    return out
-
-
-def pg_drop(name: str) -> None:
-    try:
-        pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    except Exception:  # servers before 13 have no FORCE
-        pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def peer_version() -> str | None:

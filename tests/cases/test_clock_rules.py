@@ -45,6 +45,22 @@ def mastercam(priority: str, at: datetime):  # type: ignore[no-untyped-def]
     )
 
 
+def ptc(priority: str, at: datetime, **extra: str):  # type: ignore[no-untyped-def]
+    """A PTC case for a French customer (SCN 4000017); S0 needs a 24/7 phone, given in `extra`."""
+    d = desk("ptc")
+    alice, contract = customer(d, country="FR", zone="Europe/Paris", scn="4000017")
+    intake = {"scn": "4000017", "product": "Creo", "category": "Modeling", "product_version": "11"}
+    return services.open_case(
+        d,
+        requester=alice,
+        subject="Creo",
+        priority=priority,
+        contract=contract,
+        intake={**intake, "problem_type": "break-fix", **extra},
+        at=at,
+    )
+
+
 def cph(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 11 if day > 20 else 12, day, hour, minute, tzinfo=CPH)
 
@@ -177,37 +193,16 @@ def test_mastercam_without_a_priority_responds_on_p3_but_resolution_waits() -> N
 
 
 def test_ptc_requires_a_severity_when_the_case_is_logged() -> None:
-    d = desk("ptc")
-    alice, contract = customer(d, country="FR", zone="Europe/Paris", scn="4000017")
-    intake = {"scn": "4000017", "product": "Creo", "category": "Modeling", "product_version": "11"}
     with pytest.raises(services.CaseError, match="severity"):
-        services.open_case(
-            d,
-            requester=alice,
-            subject="x",
-            contract=contract,
-            intake={**intake, "problem_type": "how-to"},
-            at=datetime(2026, 11, 30, 9, tzinfo=PARIS),
-        )
+        ptc("", datetime(2026, 11, 30, 9, tzinfo=PARIS))
 
 
 # -- 0.20 S0 reviews at fixed marks ----------------------------------------------------
 
 
 def test_s0_review_marks_missed_while_nobody_writes_are_read_as_of_now() -> None:
-    d = desk("ptc")
-    alice, contract = customer(d, country="FR", zone="Europe/Paris", scn="4000017")
-    intake = {"scn": "4000017", "product": "Creo", "category": "Modeling", "product_version": "11"}
     opened = datetime(2026, 11, 30, 9, tzinfo=PARIS)
-    case = services.open_case(
-        d,
-        requester=alice,
-        subject="Line stopped",
-        priority="S0",
-        contract=contract,
-        intake={**intake, "problem_type": "break-fix", "phone_24x7": "+33 1 55"},
-        at=opened,
-    )
+    case = ptc("S0", opened, phone_24x7="+33 1 55")
     # 49 elapsed hours later: marks at +24h and +48h passed without a review; +72h is due.
     [review] = [s for s in sla_state.as_of(case, opened + timedelta(hours=49)) if s.metric == "review"]
     assert review.missed == 2
@@ -253,18 +248,7 @@ def test_mastercam_resolution_is_one_of_the_three_kinds() -> None:
 
 def test_ptc_s3_updates_are_a_goal_until_a_schedule_is_agreed_then_a_commitment() -> None:
     # PTC business calendar (reading): Mon-Fri 08-17 in the customer's zone, no holidays.
-    d = desk("ptc")
-    alice, contract = customer(d, country="FR", zone="Europe/Paris", scn="4000017")
-    intake = {"scn": "4000017", "product": "Creo", "category": "Modeling", "product_version": "11"}
-    case = services.open_case(
-        d,
-        requester=alice,
-        subject="How to pattern",
-        priority="S3",
-        contract=contract,
-        intake={**intake, "problem_type": "how-to"},
-        at=datetime(2026, 11, 30, 9, tzinfo=PARIS),
-    )
+    case = ptc("S3", datetime(2026, 11, 30, 9, tzinfo=PARIS), problem_type="how-to")
     services.agent_reply(case, staff("bob"), "Here is how", at=datetime(2026, 11, 30, 10, tzinfo=PARIS))
     update = metric(case, "update")
     # The desk's own default of 5 business days from Mon 10:00: Mon 7 Dec 10:00, a goal.
@@ -277,18 +261,7 @@ def test_ptc_s3_updates_are_a_goal_until_a_schedule_is_agreed_then_a_commitment(
 
 def test_a_missed_goal_is_recorded_but_is_no_breached_commitment() -> None:
     # PTC S1 updates every business day (a goal): replied Mon 10:00, next update Tue 10:00; given Wed 10:00.
-    d = desk("ptc")
-    alice, contract = customer(d, country="FR", zone="Europe/Paris", scn="4000017")
-    intake = {"scn": "4000017", "product": "Creo", "category": "Modeling", "product_version": "11"}
-    case = services.open_case(
-        d,
-        requester=alice,
-        subject="Crash on save",
-        priority="S1",
-        contract=contract,
-        intake={**intake, "problem_type": "break-fix"},
-        at=datetime(2026, 11, 30, 9, tzinfo=PARIS),
-    )
+    case = ptc("S1", datetime(2026, 11, 30, 9, tzinfo=PARIS))
     bob = staff("bob")
     services.agent_reply(case, bob, "Investigating", at=datetime(2026, 11, 30, 10, tzinfo=PARIS))
     services.agent_reply(case, bob, "Update", at=datetime(2026, 12, 2, 10, tzinfo=PARIS))
