@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from argparse import ArgumentParser
@@ -12,6 +13,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -27,6 +32,8 @@ class Command(BaseCommand):
         self._ensure_admin()
         self._load_presets(demo=not opts["no_demo"])
         worker = None if opts["no_worker"] else self._start_worker()
+        # A service manager stops us with SIGTERM: leave through `finally`, so the worker goes too.
+        signal.signal(signal.SIGTERM, _stop)
         try:
             self.stdout.write(f"casedesk is up: http://{opts['addr']}/ (Ctrl-C stops it)")
             call_command("runserver", opts["addr"], use_reloader=False, insecure_serving=True)
