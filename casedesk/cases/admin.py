@@ -229,6 +229,16 @@ class CaseAdmin(LargeTableAdmin):
     ]
     readonly_fields = ["priority_shown", "opened", "updated", "next_due"]
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The 24x7 evaluation only where the policy has a round-the-clock priority (PTC S0)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or preset_of(obj.policy_version).policy.priority_calendars:
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "round_the_clock"]})
+            for name, opts in fieldsets
+        ]
+
     def get_ordering(self, request: HttpRequest) -> Any:
         """Overdue and due-later lists read best nearest due first, and that order is on an index."""
         if request.GET.get(SlaFilter.parameter_name) in {"overdue", "due_later"}:
