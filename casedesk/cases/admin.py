@@ -316,12 +316,21 @@ class MetricStatusFilter(admin.SimpleListFilter):
         return [(s, s) for s in sorted(LIVE)] + [(s, s) for s in sorted(FINISHED)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[SlaMetric]) -> QuerySet[SlaMetric]:
-        return queryset.filter(status=self.value()) if self.value() else queryset
+        # A row is stored as of its case's last write: running past its due is overdue now.
+        now = timezone.now()
+        match self.value():
+            case None:
+                return queryset
+            case "overdue":
+                return queryset.filter(status__in=["running", "overdue"], due_at__lt=now)
+            case "running":
+                return queryset.filter(status="running", due_at__gte=now)
+        return queryset.filter(status=self.value())
 
 
 @admin.register(SlaMetric)
 class SlaMetricAdmin(LargeTableAdmin):
-    list_display = ["case", "name", "status", "target", "due", "breached"]
+    list_display = ["case", "name", "status_now", "target", "due", "breached"]
     list_filter = [MetricStatusFilter, "breached", ("case__desk", DeskFilter)]
     list_select_related = ["case"]
     list_defer = ("history", "case__clock", "case__description", "case__intake")
@@ -330,3 +339,9 @@ class SlaMetricAdmin(LargeTableAdmin):
     @admin.display(description="due", ordering="due_at")
     def due(self, metric: SlaMetric) -> str:
         return local(metric.due_at)
+
+    @admin.display(description="status (now)", ordering="status")
+    def status_now(self, metric: SlaMetric) -> str:
+        if metric.status == "running" and metric.due_at and metric.due_at < timezone.now():
+            return "overdue"
+        return metric.status

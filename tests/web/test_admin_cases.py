@@ -205,3 +205,14 @@ def test_the_overdue_list_starts_with_the_longest_overdue_case(client: Client, c
     newer = _plm_cases(1, ago=timedelta(days=20), prefix="Newer")[0]
     assert _rows(client, "?sla=overdue") == [older.number, newer.number]
     assert _rows(client, "") == [newer.number, older.number]
+
+
+def test_the_metric_list_reads_stored_rows_as_of_now(client: Client, carol: User) -> None:
+    # Opened 30 days ago with High (8 business hours) and never touched since: the row was stored
+    # "running" at the opening; the list says overdue, and the overdue filter finds it.
+    (case,) = _plm_cases(1)
+    assert case.metrics.get().status == "running"
+    page = client.get("/admin/cases/slametric/").content.decode()
+    assert '<td class="field-status_now">overdue</td>' in page
+    assert case.number in client.get("/admin/cases/slametric/?status=overdue").content.decode()
+    assert case.number not in client.get("/admin/cases/slametric/?status=running").content.decode()
