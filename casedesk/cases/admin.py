@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from casedesk.cases import sla_state
 from casedesk.cases.models import Case, CaseEvent, SlaMetric
@@ -225,9 +226,26 @@ class CaseAdmin(LargeTableAdmin):
         ("Customer", {"fields": ["company", "requester", "contract", "site"]}),
         ("Work", {"fields": ["assignee", "classification", "resolution", "escalation_level", "round_the_clock"]}),
         ("Times", {"fields": ["opened", "updated", "next_due", "calendar", "calendar_zone"]}),
-        ("Details", {"fields": ["description", "intake", "confidential"]}),
+        ("Details", {"fields": ["description", "intake_fields", "confidential"]}),
     ]
-    readonly_fields = ["priority_shown", "opened", "updated", "next_due"]
+    readonly_fields = ["priority_shown", "opened", "updated", "next_due", "intake_fields"]
+
+    @admin.display(description="intake")
+    def intake_fields(self, case: Case) -> str:
+        """Each field the policy asks for at intake, with its label and help; missing ones said so."""
+        policy = preset_of(case.policy_version).policy
+        known = {f.key for f in policy.intake}
+        rows = [
+            format_html(
+                "<li><b>{}</b>{}: {}</li>",
+                f.label,
+                format_html(' <small title="{}">(?)</small>', f.help) if f.help else "",
+                case.intake.get(f.key) or ("missing" if f.required else "-"),
+            )
+            for f in policy.intake
+        ]
+        rows += [format_html("<li><b>{}</b>: {}</li>", k, v) for k, v in case.intake.items() if k not in known]
+        return format_html("<ul class=\"intake\">{}</ul>", format_html_join("", "{}", ((r,) for r in rows)))
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         """The 24x7 evaluation only where the policy has a round-the-clock priority (PTC S0)."""

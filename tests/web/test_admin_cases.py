@@ -180,6 +180,8 @@ def test_the_case_page_shows_metrics_as_of_now_flags_and_the_timeline(client: Cl
     # The stored row is as of the last event (running); the page evaluates now: overdue, with the breach.
     assert SlaMetric.objects.get(case=case).status == "running"
     assert '<tr class="sla-overdue">' in page and "missed at" in page
+    # The policy's intake fields with their labels; the e-mail gave none of the required ones.
+    assert "<b>Phone</b>: missing" in page
 
 
 def test_the_case_page_says_who_removed_a_target_by_classifying_a_bug(client: Client, carol: User) -> None:
