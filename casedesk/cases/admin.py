@@ -56,10 +56,12 @@ class SlaFilter(admin.SimpleListFilter):
                 return queryset.filter(next_due_at__lt=now)
             case "due_later":
                 return queryset.filter(next_due_at__gte=now)
+            # `__in=[True]`: Django writes a bare boolean column for `=True`, which SQLite cannot
+            # look up in an index (it scans it whole); `IN (1)` is an index search on both databases.
             case "missed":
-                return queryset.filter(sla_breached=True)
+                return queryset.filter(sla_breached__in=[True])
             case "no_clock":
-                return queryset.filter(no_clock=True)
+                return queryset.filter(no_clock__in=[True])
         return queryset
 
 
