@@ -26,6 +26,7 @@ class Case(models.Model):
         NEW = "new"
         OPEN = "open"
         WAITING_ON_CUSTOMER = "waiting_on_customer", "waiting on customer"
+        ON_HOLD_VENDOR = "on_hold_vendor", "on hold with vendor"
         RESOLVED = "resolved"
         CLOSED = "closed"
 
@@ -76,7 +77,7 @@ class Case(models.Model):
     clock = models.JSONField(default=dict, blank=True, editable=False)
     clock_key = models.CharField(max_length=64, blank=True, editable=False)
 
-    OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_ON_CUSTOMER)
+    OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_ON_CUSTOMER, Status.ON_HOLD_VENDOR)
 
     objects = CaseQuerySet.as_manager()
 
@@ -103,6 +104,19 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class CaseCC(models.Model):
+    """A contact copied on a case: gets its e-mails; sees it in the portal only where the desk allows (POLICIES 0.6)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ccs")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="cc_cases")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "contact"], name="uniq_case_cc")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} cc {self.contact_id}"
 
 
 class CaseCounter(models.Model):

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from casedesk.accounts.models import Contact, Contract, Site
 from casedesk.cases import sla_state
-from casedesk.cases.models import Case, CaseCounter, CaseEvent, SlaMetric
+from casedesk.cases.models import Case, CaseCC, CaseCounter, CaseEvent, SlaMetric
 from casedesk.desks.models import Desk, Membership, Queue
 from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.sla import clock
@@ -344,13 +344,50 @@ def classify(case: Case, classification: str, *, actor: Actor = None, at: dateti
     return _change(case, clock.CLASSIFIED, at, actor, fields, classification=classification, previous=before)
 
 
+WORK_STATUSES = (Case.Status.OPEN, Case.Status.WAITING_ON_CUSTOMER, Case.Status.ON_HOLD_VENDOR)
+
+
 @_writes
-def set_waiting(case: Case, waiting: bool, *, actor: Actor = None, at: datetime | None = None) -> Case:
+def set_status(case: Case, status: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """Open, waiting on customer or on hold with vendor (resolve, reopen and close have their own)."""
+    if status not in WORK_STATUSES:
+        raise CaseError(f"unknown status {status!r} (one of {', '.join(WORK_STATUSES)}; resolve and close apart)")
     if not case.is_open:
-        raise CaseError(f"case {case.number} is {case.status}")
-    status = Case.Status.WAITING_ON_CUSTOMER if waiting else Case.Status.OPEN
+        raise CaseError(f"case {case.number} is {case.status}: reopen it first")
     before = case.status
     return _change(case, clock.STATUS, at, actor, {"status": status}, status=status, previous=before)
+
+
+def set_waiting(case: Case, waiting: bool, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    status = Case.Status.WAITING_ON_CUSTOMER if waiting else Case.Status.OPEN
+    return set_status(case, status, actor=actor, at=at)
+
+
+@_writes
+def close(case: Case, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """Close a resolved case (the requester accepted the solution, or the desk closes it)."""
+    if case.status != Case.Status.RESOLVED:
+        raise CaseError(f"case {case.number} is {case.status}: only a resolved case can be closed")
+    return _change(case, "closed", at, actor, {"status": Case.Status.CLOSED})
+
+
+@_writes
+def add_cc(case: Case, contact: Contact, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """Copy a contact of the same desk on the case (e-mails; portal view where the desk allows it)."""
+    if contact.company.desk_id != case.desk_id:
+        raise CaseError(f"{contact.name} is a contact of another desk")
+    if contact.pk == case.requester_id or CaseCC.objects.filter(case=case, contact=contact).exists():
+        raise CaseError(f"{contact.name} already follows case {case.number}")
+    CaseCC.objects.create(case=case, contact=contact)
+    return _change(case, "cc_added", at, actor, {}, contact=contact.pk, email=contact.email)
+
+
+@_writes
+def remove_cc(case: Case, contact: Contact, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    deleted, _ = CaseCC.objects.filter(case=case, contact=contact).delete()
+    if not deleted:
+        raise CaseError(f"{contact.name} is not copied on case {case.number}")
+    return _change(case, "cc_removed", at, actor, {}, contact=contact.pk, email=contact.email)
 
 
 @_writes
@@ -361,7 +398,7 @@ def resolve(case: Case, resolution: str, *, actor: Actor = None, at: datetime | 
         raise CaseError("say how the case was resolved" + (f" ({', '.join(kinds)})" if kinds else ""))
     if kinds and resolution not in kinds:
         raise CaseError(f"unknown resolution {resolution!r}: this desk resolves as {', '.join(kinds)}")
-    if case.status in {Case.Status.RESOLVED, Case.Status.CLOSED}:
+    if not case.is_open:
         raise CaseError(f"case {case.number} is already {case.status}")
     fields = {"status": Case.Status.RESOLVED, "resolution": resolution}
     return _change(case, clock.RESOLVED, at, actor, fields, resolution=resolution)
