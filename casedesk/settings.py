@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "casedesk.desks",
     "casedesk.accounts",
     "casedesk.cases",
+    "casedesk.console",
+    "casedesk.portal",
 ]
 
 MIDDLEWARE = [

@@ -1,13 +1,13 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from casedesk.api.routes import api
 from casedesk.core import views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("portal/", views.portal_home, name="portal-home"),
-    path("console/", views.console_home, name="console-home"),
+    path("portal/", include("casedesk.portal.urls")),
+    path("console/", include("casedesk.console.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

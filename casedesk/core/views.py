@@ -8,10 +8,3 @@ def landing(request: HttpRequest) -> HttpResponse:
     presets = [load_preset(slug) for slug in list_presets()]
     return render(request, "core/landing.html", {"presets": presets})
 
-
-def portal_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/placeholder.html", {"title": "Requester portal", "area": "portal"})
-
-
-def console_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/placeholder.html", {"title": "Agent console", "area": "console"})
