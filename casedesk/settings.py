@@ -111,6 +111,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Attachments: stored here, never served by URL (only through casedesk.cases.attachments.download).
+MEDIA_ROOT = VAR_DIR / "media"
+CASEDESK_MAX_UPLOAD_BYTES = int(os.environ.get("CASEDESK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 LOGIN_URL = "/admin/login/"
 
 TASKS = {

@@ -182,3 +182,19 @@ class SlaMetric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.metric} {self.status}"
+
+
+class Attachment(models.Model):
+    """A file that came with an event (a screenshot on opening, a log with a reply); served only via the getter."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(CaseEvent, null=True, on_delete=models.SET_NULL, related_name="attachments")
+    name = models.CharField(max_length=160)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="attachments/", max_length=300)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.name}"

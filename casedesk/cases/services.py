@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
 from casedesk.accounts.models import Contact, Contract, Site
-from casedesk.cases import sla_state
+from casedesk.cases import attachments, sla_state
 from casedesk.cases.models import Case, CaseCC, CaseCounter, CaseEvent, SlaMetric
 from casedesk.desks.models import Desk, Membership, Queue
 from casedesk.desks.policies import preset_of, version_in_force
@@ -187,8 +188,9 @@ def open_case(
     info_complete: bool = True,
     actor: Actor = None,
     at: datetime | None = None,
+    files: Sequence[UploadedFile] = (),
 ) -> Case:
-    """Open a case under the policy version in force now; create its SLA metrics.
+    """Open a case under the policy version in force now; create its SLA metrics (and store its files).
 
     On the portal and the API missing intake fields are refused; by e-mail or
     phone the case is opened and flagged "information missing" (POLICIES 0.24)."""
@@ -199,6 +201,7 @@ def open_case(
     if channel not in Case.Channel.values:
         raise CaseError(f"unknown channel {channel!r}")
     _check_parties(desk, requester, contract, site)
+    _check_files(files)
     version = version_in_force(desk, at)
     policy = preset_of(version).policy
     if priority:
@@ -244,25 +247,45 @@ def open_case(
         "info_complete": info_complete and not info_missing,
         "channel": channel,
         **({"missing": problems} if problems else {}),
+        **({"files": [attachments.clean_name(f.name or "") for f in files]} if files else {}),
     }
     states = sla_state.advance(case, [clock.Event(clock.OPENED, at, data)], now=at)
     case.save(force_insert=True)
-    CaseEvent.objects.create(case=case, at=at, actor=actor, kind=clock.OPENED, data=data)
+    opened = CaseEvent.objects.create(case=case, at=at, actor=actor, kind=clock.OPENED, data=data)
+    attachments.store(case, opened, files)
     sla_state.write(case, states, at, new=True)
     return case
 
 
+def _check_files(files: Sequence[UploadedFile]) -> None:
+    try:
+        attachments.check(files)
+    except attachments.AttachmentError as exc:
+        raise CaseError(str(exc)) from None
+
+
 def _change(
-    case: Case, kind: str, at: datetime | None, actor: Actor, fields: dict[str, Any], body: str = "", **data: Any
+    case: Case,
+    kind: str,
+    at: datetime | None,
+    actor: Actor,
+    fields: dict[str, Any],
+    body: str = "",
+    files: Sequence[UploadedFile] = (),
+    **data: Any,
 ) -> Case:
-    """Apply field changes to the locked case, record the event, fold it onto the clocks."""
+    """Apply field changes to the locked case, record the event (with its files), fold it onto the clocks."""
     t = _now(at)
     if t < case.opened_at:
         raise CaseError("a change cannot precede the case's opening")
+    _check_files(files)
     for name, value in fields.items():
         setattr(case, name, value)
     case.updated_at = max(case.updated_at, t)
-    CaseEvent.objects.create(case=case, at=t, actor=actor, kind=kind, data=data, body=body)
+    if files:
+        data = {**data, "files": [attachments.clean_name(f.name or "") for f in files]}
+    event = CaseEvent.objects.create(case=case, at=t, actor=actor, kind=kind, data=data, body=body)
+    attachments.store(case, event, files)
     # The stored rows are as of the latest event: a backdated one does not turn back the case's time.
     now = max(t, case.updated_at)
     states = sla_state.advance(case, [clock.Event(kind, t, data)], now=now)
@@ -303,24 +326,35 @@ def _text(body: str) -> str:
 
 
 @_writes
-def agent_reply(case: Case, agent: User, body: str, *, at: datetime | None = None) -> Case:
+def agent_reply(
+    case: Case, agent: User, body: str, *, at: datetime | None = None, files: Sequence[UploadedFile] = ()
+) -> Case:
     """A public reply or contact from an agent (the first one is the response)."""
     status = Case.Status.OPEN if case.status == Case.Status.NEW else case.status
-    return _change(case, clock.AGENT_REPLY, at, agent, {"status": status}, body=_text(body))
+    return _change(case, clock.AGENT_REPLY, at, agent, {"status": status}, body=_text(body), files=files)
 
 
 @_writes
-def add_note(case: Case, agent: User, body: str, *, at: datetime | None = None) -> Case:
+def add_note(
+    case: Case, agent: User, body: str, *, at: datetime | None = None, files: Sequence[UploadedFile] = ()
+) -> Case:
     """An internal note: agents see it, the customer never does; no clock reads it."""
-    return _change(case, clock.INTERNAL_NOTE, at, agent, {}, body=_text(body))
+    return _change(case, clock.INTERNAL_NOTE, at, agent, {}, body=_text(body), files=files)
 
 
 @_writes
-def customer_reply(case: Case, body: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
+def customer_reply(
+    case: Case,
+    body: str,
+    *,
+    actor: Actor = None,
+    at: datetime | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> Case:
     fields: dict[str, Any] = {}
     if case.status == Case.Status.WAITING_ON_CUSTOMER:
         fields["status"] = Case.Status.OPEN
-    return _change(case, clock.CUSTOMER_REPLY, at, actor, fields, body=_text(body))
+    return _change(case, clock.CUSTOMER_REPLY, at, actor, fields, body=_text(body), files=files)
 
 
 @_writes
