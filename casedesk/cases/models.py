@@ -178,6 +178,11 @@ class SlaMetric(models.Model):
         indexes = [
             # A sweep finds what changes next without replaying anything (set only on running clocks).
             models.Index(fields=["next_change_at"], name="metric_next_change"),
+            # The manager's overview: missed, settled and removed by time, and what falls due today.
+            models.Index(fields=["breached_at"], name="metric_breached_at"),
+            models.Index(fields=["stopped_at"], name="metric_stopped_at"),
+            models.Index(fields=["cancelled_at"], name="metric_cancelled_at"),
+            models.Index(fields=["due_at"], name="metric_due_at"),
         ]
 
     def __str__(self) -> str:
