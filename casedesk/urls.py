@@ -6,6 +6,7 @@ from casedesk.core import views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("account/", views.account, name="account"),
     path("portal/", include("casedesk.portal.urls")),
     path("console/", include("casedesk.console.urls")),
     path("admin/", admin.site.urls),

@@ -28,6 +28,20 @@ def zone_from_cookie(value: str | None) -> ZoneInfo | None:
     return ZoneInfo(name)
 
 
+def chosen_zone(request: HttpRequest) -> ZoneInfo | None:
+    """The zone a signed-in person chose: a staff user's profile, else a requester's contact zone."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    from casedesk.accounts.models import Contact
+    from casedesk.core.models import Profile
+
+    name = Profile.objects.filter(user=user).values_list("zone", flat=True).first()
+    if not name:
+        name = Contact.objects.filter(user=user).values_list("zone", flat=True).first()
+    return ZoneInfo(name) if name and valid_zone(name) else None
+
+
 class ViewerZoneMiddleware:
     """Activate the viewer's zone for one request (and never leak it to the next on this thread)."""
 
@@ -35,7 +49,7 @@ class ViewerZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        zone = zone_from_cookie(request.COOKIES.get(COOKIE))
+        zone = chosen_zone(request) or zone_from_cookie(request.COOKIES.get(COOKIE))
         if zone is None:
             timezone.deactivate()
         else:
