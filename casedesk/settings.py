@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "casedesk.cases",
     "casedesk.console",
     "casedesk.portal",
+    "axes",  # login throttling: failed attempts are rows, so every process sees them
 ]
 
 MIDDLEWARE = [
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "casedesk.core.localtime.ViewerZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "casedesk.urls"
@@ -115,6 +119,37 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 CASEDESK_MAX_UPLOAD_BYTES = int(os.environ.get("CASEDESK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 LOGIN_URL = "/admin/login/"
+
+# Requesters sign in at /portal/login/ (portal views pass it explicitly); staff keep the admin's login.
+# django-axes first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("CASEDESK_LOGIN_FAILURES", 5))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one attacker cannot lock a user out everywhere
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CASEDESK_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
+AXES_VERBOSE = False
+# Password-reset and invitation links stay valid three days (an invitation may wait over a weekend).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Links in invitations (sent outside a request) start here.
+CASEDESK_BASE_URL = os.environ.get("CASEDESK_BASE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get("CASEDESK_FROM_EMAIL", "casedesk <support@localhost>")
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, never inline,
+# on every page, the admin and the API docs included (Django's admin has no inline scripts; Swagger UI's
+# settings are a JSON data block, not a script). Swagger UI's stylesheet draws its icons as data: SVGs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 TASKS = {
     "default": {

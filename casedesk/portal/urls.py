@@ -1,10 +1,18 @@
-"""/portal/: requesters."""
+"""/portal/: requesters. /portal/cases/<number>/ is a fixed URL that other tools link to."""
 
 from django.urls import path
 
-from casedesk.portal import views
+from casedesk.portal import auth, views
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.tracker, name="home"),
+    path("new/", views.new_case, name="new"),
+    path("cases/<str:number>/", views.case_page, name="case"),
+    path("cases/<str:number>/comment/", views.comment, name="comment"),
+    path("cases/<str:number>/accept/", views.accept, name="accept"),
+    path("cases/<str:number>/reopen/", views.reopen, name="reopen"),
+    path("cases/<str:number>/escalate/", views.escalate, name="escalate"),
+    path("cases/<str:number>/files/<int:attachment_id>/", views.download, name="file"),
+    *auth.urlpatterns,
 ]

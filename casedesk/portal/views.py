@@ -1,10 +1,202 @@
-"""Portal pages: thin views over casedesk.cases.access (reads) and casedesk.cases.services (writes)."""
+"""Portal pages: thin views over casedesk.cases.access (reads) and casedesk.cases.services (writes).
+
+Every case page and action finds the case through `case_for_portal`: a case
+that is not the requester's is the same 404 as one that does not exist.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from casedesk.accounts.models import Contact, Contract
+from casedesk.cases import attachments, services
+from casedesk.cases.access import case_for_portal, portal_cases
+from casedesk.cases.models import Case
+from casedesk.desks.models import Desk
+from casedesk.desks.policies import preset_of, version_in_force
+from casedesk.portal.expected import next_expected
+from casedesk.portal.forms import CommentForm, EscalationForm, OpenCaseForm
+from casedesk.portal.gate import contact_required
+from casedesk.portal.timeline import public_timeline
+from casedesk.sla.policy_schema import EscalationLevel, Policy
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/placeholder.html", {"title": "Requester portal", "area": "portal"})
+def _actor(request: HttpRequest) -> User:
+    """The signed-in user behind a portal write (contact_required let only signed-in users through)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _policy(case: Case) -> Policy:
+    return preset_of(case.policy_version).policy
+
+
+def _priority_name(policy: Policy, key: str) -> str:
+    choice = policy.priority(key) if key else None
+    return choice.name if choice else "not set yet"
+
+
+@contact_required
+def tracker(request: HttpRequest, contact: Contact) -> HttpResponse:
+    """The requester's cases (own, and CC'd where the desk allows), newest first."""
+    now = timezone.now()
+    cases = (
+        portal_cases(request.user)
+        .select_related("policy_version", "contract", "requester")
+        .defer("policy_version__source")
+        .order_by("-opened_at", "-id")
+    )
+    rows = []
+    for case in cases:
+        policy = _policy(case)
+        rows.append(
+            {
+                "case": case,
+                "priority": _priority_name(policy, case.priority),
+                "expected": next_expected(case, contact, now),
+                "cc": case.requester_id != contact.pk,
+            }
+        )
+    return render(request, "portal/tracker.html", {"rows": rows, "contact": contact})
+
+
+def contract_today(desk: Desk, contact: Contact, policy: Policy) -> Contract | None:
+    """The contact's company's contract on this desk valid today (in the desk's home zone), if any."""
+    today = timezone.now().astimezone(ZoneInfo(policy.home_zone)).date()
+    valid = Contract.objects.filter(desk=desk, company=contact.company, starts_on__lte=today, ends_on__gte=today)
+    return valid.order_by("-ends_on", "-id").first()
+
+
+@contact_required
+def new_case(request: HttpRequest, contact: Contact) -> HttpResponse:
+    desk = contact.company.desk
+    policy = preset_of(version_in_force(desk, timezone.now())).policy
+    form = OpenCaseForm(policy, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.open_case(
+                desk,
+                requester=contact,
+                contract=contract_today(desk, contact, policy),
+                channel=Case.Channel.PORTAL,
+                subject=form.cleaned_data["subject"],
+                description=form.cleaned_data["description"],
+                priority=form.cleaned_data["priority"],
+                intake=form.intake(),
+                actor=_actor(request),
+                files=form.cleaned_data["uploads"],
+            )
+        except services.CaseError as exc:
+            for problem in str(exc).split("; "):
+                form.add_error(form.field_for_problem(problem), problem)
+        else:
+            messages.success(request, f"Case {case.number} is opened.")
+            return redirect("portal:case", number=case.number)
+    return render(request, "portal/new_case.html", {"form": form, "desk": desk, "policy": policy})
+
+
+def _next_escalation(policy: Policy, case: Case) -> EscalationLevel | None:
+    """The next ordinary level (POLICIES 0.11); the critical route is the desk's to take, never offered here."""
+    if not case.is_open:
+        return None
+    return next((lv for lv in policy.escalation if not lv.critical_only and lv.level > case.escalation_level), None)
+
+
+def _case_page(request: HttpRequest, contact: Contact, case: Case, **forms: object) -> HttpResponse:
+    policy = _policy(case)
+    context = {
+        "case": case,
+        "priority": _priority_name(policy, case.priority),
+        "expected": next_expected(case, contact, timezone.now()),
+        "timeline": public_timeline(case, contact),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "escalation_form": forms.get("escalation_form") or EscalationForm(),
+        "next_escalation": _next_escalation(policy, case),
+        "resolved": case.status == Case.Status.RESOLVED,
+    }
+    return render(request, "portal/case.html", context, status=400 if forms else 200)
+
+
+@contact_required
+def case_page(request: HttpRequest, contact: Contact, number: str) -> HttpResponse:
+    return _case_page(request, contact, case_for_portal(request.user, number))
+
+
+@require_POST
+@contact_required
+def comment(request: HttpRequest, contact: Contact, number: str) -> HttpResponse:
+    case = case_for_portal(request.user, number)
+    form = CommentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.customer_reply(
+                case,
+                form.cleaned_data["body"],
+                actor=_actor(request),
+                files=form.cleaned_data["uploads"],
+            )
+        except services.CaseError as exc:
+            form.add_error("uploads" if "accepted" in str(exc) or "limit" in str(exc) else "body", str(exc))
+        else:
+            messages.success(request, "Your comment is added.")
+            return redirect("portal:case", number=case.number)
+    return _case_page(request, contact, case, comment_form=form)
+
+
+def _act(request: HttpRequest, case: Case, done: str, action: str) -> HttpResponse:
+    try:
+        if action == "close":
+            services.close(case, actor=_actor(request))
+        else:
+            services.reopen(case, actor=_actor(request))
+    except services.CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("portal:case", number=case.number)
+
+
+@require_POST
+@contact_required
+def accept(request: HttpRequest, contact: Contact, number: str) -> HttpResponse:
+    return _act(request, case_for_portal(request.user, number), "Thank you: the case is closed.", "close")
+
+
+@require_POST
+@contact_required
+def reopen(request: HttpRequest, contact: Contact, number: str) -> HttpResponse:
+    return _act(request, case_for_portal(request.user, number), "The case is reopened.", "reopen")
+
+
+@require_POST
+@contact_required
+def escalate(request: HttpRequest, contact: Contact, number: str) -> HttpResponse:
+    case = case_for_portal(request.user, number)
+    form = EscalationForm(request.POST)
+    level = _next_escalation(_policy(case), case)
+    if level is None:
+        messages.error(request, "This case cannot be escalated further from the portal.")
+        return redirect("portal:case", number=case.number)
+    if form.is_valid():
+        try:
+            services.escalate(case, level.level, form.cleaned_data["reason"], actor=_actor(request))
+        except services.CaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Escalation requested: {level.name}.")
+        return redirect("portal:case", number=case.number)
+    return _case_page(request, contact, case, escalation_form=form)
+
+
+@contact_required
+def download(request: HttpRequest, contact: Contact, number: str, attachment_id: int) -> HttpResponseBase:
+    """A file of a public event on a case the requester may see; 404 otherwise."""
+    case = case_for_portal(request.user, number)
+    return attachments.download(case, attachment_id, public_only=True)
