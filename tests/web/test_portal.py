@@ -326,3 +326,26 @@ def test_sign_in_page_and_sign_out() -> None:
     assert w.case.number in client.get("/portal/").content.decode()
     assert client.post("/portal/logout/")["Location"] == "/portal/login/"
     assert client.get("/portal/").status_code == 302
+
+
+def test_files_come_with_the_case_and_are_served_only_to_who_sees_it() -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    w = world("plm-group")
+    client = _as(Client(), w.users["requester"])
+    shot = SimpleUploadedFile("screen.png", b"\x89PNG\r\n\x1a\n" + b"0" * 200, content_type="image/png")
+    r = client.post(f"/portal/cases/{w.case.number}/comment/", {"body": "See the screenshot", "uploads": [shot]})
+    assert r.status_code == 302
+    att = w.case.attachments.get()
+    page = client.get(f"/portal/cases/{w.case.number}/").content.decode()
+    url = f"/portal/cases/{w.case.number}/files/{att.pk}/"
+    assert url in page and "screen.png" in page
+    assert client.get(url).status_code == 200
+    mate = _as(Client(), w.users["colleague"])
+    assert mate.get(url).status_code == 404
+    services.add_note(w.case, w.users["agent"], "internal log", files=[SimpleUploadedFile("x.log", b"secret")])
+    hidden = w.case.attachments.get(name="x.log")
+    assert client.get(f"/portal/cases/{w.case.number}/files/{hidden.pk}/").status_code == 404
+    bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    r = client.post(f"/portal/cases/{w.case.number}/comment/", {"body": "exe", "uploads": [bad]})
+    assert r.status_code == 400 and "run.exe: files of type .exe are not accepted" in r.content.decode()
