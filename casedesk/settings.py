@@ -134,6 +134,17 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Links in invitations (sent outside a request) start here.
 CASEDESK_BASE_URL = os.environ.get("CASEDESK_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("CASEDESK_FROM_EMAIL", "casedesk <support@localhost>")
+# Outgoing mail: SMTP when EMAIL_HOST is given (Django's EMAIL_* names), else one file per message under
+# var/mail/, so invitations and password resets of a local install can be read there.
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files, never inline,
 # on every page, the admin and the API docs included (Django's admin has no inline scripts; Swagger UI's
