@@ -1,0 +1,200 @@
+"""The case page's POST actions: each validates its form and calls one service, then redirects back.
+
+A CaseError (the service's own words, written for users) is shown as an error
+and the page is rendered again with the form as typed: nothing is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from casedesk.accounts.models import Contact
+from casedesk.cases import merge, services
+from casedesk.cases.access import CaseNotFound, case_for_console
+from casedesk.cases.models import Case, CaseCC
+from casedesk.console.case_page import FORMS, page_context
+from casedesk.console.forms import CaseForm
+from casedesk.console.gate import agent, member_required
+
+Done = str  # the success message
+Action = Callable[[User, Case, dict], Done]
+
+
+def _member(case: Case, user_id: str) -> User | None:
+    if not user_id:
+        return None
+    user = User.objects.filter(pk=int(user_id), desk_memberships__desk_id=case.desk_id).first()
+    if user is None:
+        raise services.CaseError("choose a member of this desk")
+    return user
+
+
+def _contact(case: Case, email: str) -> Contact:
+    contact = (
+        Contact.objects.filter(company__desk_id=case.desk_id, email__iexact=email).select_related("company").first()
+    )
+    if contact is None:
+        raise services.CaseError(f"no contact {email} among this desk's customers")
+    return contact
+
+
+def _copied(case: Case, contact_id: int) -> Contact:
+    cc = CaseCC.objects.filter(case=case, contact_id=contact_id).select_related("contact").first()
+    if cc is None:
+        raise services.CaseError("that contact is not copied on this case")
+    return cc.contact
+
+
+def _merge(user: User, case: Case, d: dict) -> Done:
+    number = d["into"].strip()
+    try:
+        survivor = case_for_console(user, number)
+    except CaseNotFound:
+        raise services.CaseError(f"no case {number} on your desks") from None
+    merge.merge(case, survivor, actor=user)
+    return f"Merged into {survivor.number}."
+
+
+def _reply(u: User, c: Case, d: dict) -> Done:
+    services.agent_reply(c, u, d["body"])
+    return "Reply sent."
+
+
+def _note(u: User, c: Case, d: dict) -> Done:
+    services.add_note(c, u, d["body"])
+    return "Note added."
+
+
+def _assign(u: User, c: Case, d: dict) -> Done:
+    services.assign(c, _member(c, d["assignee"]), actor=u)
+    return f"Assigned to {c.assignee.get_username()}." if c.assignee else "Unassigned."
+
+
+def _priority(u: User, c: Case, d: dict) -> Done:
+    services.set_priority(c, d["priority"], actor=u)
+    return f"Priority set to {d['priority']}."
+
+
+def _classify(u: User, c: Case, d: dict) -> Done:
+    services.classify(c, d["classification"], actor=u)
+    return f"Classified as {d['classification']}." if d["classification"] else "Classification cleared."
+
+
+def _status(u: User, c: Case, d: dict) -> Done:
+    services.set_status(c, d["status"], actor=u)
+    return f"Status: {c.get_status_display()}."
+
+
+def _resolve(u: User, c: Case, d: dict) -> Done:
+    services.resolve(c, d["resolution"], actor=u)
+    return f"Resolved: {d['resolution']}."
+
+
+def _reopen(u: User, c: Case, d: dict) -> Done:
+    services.reopen(c, actor=u)
+    return "Case reopened."
+
+
+def _close(u: User, c: Case, d: dict) -> Done:
+    services.close(c, actor=u)
+    return "Case closed."
+
+
+def _cc_add(u: User, c: Case, d: dict) -> Done:
+    services.add_cc(c, _contact(c, d["email"]), actor=u)
+    return f"{d['email']} is copied on the case."
+
+
+def _cc_remove(u: User, c: Case, d: dict) -> Done:
+    contact = _copied(c, d["contact"])
+    services.remove_cc(c, contact, actor=u)
+    return f"{contact.email} is no longer copied."
+
+
+def _escalate(u: User, c: Case, d: dict) -> Done:
+    services.escalate(c, d["level"], d["reason"], actor=u)
+    return f"Escalated to level {d['level']}."
+
+
+def _critical(u: User, c: Case, d: dict) -> Done:
+    services.mark_critical(c, d["critical"], actor=u)
+    return "Marked critical." if d["critical"] else "No longer marked critical."
+
+
+def _review(u: User, c: Case, d: dict) -> Done:
+    services.record_review(c, d["note"], actor=u)
+    return "Management review recorded."
+
+
+def _round_the_clock(u: User, c: Case, d: dict) -> Done:
+    services.set_round_the_clock(c, d["needed"], actor=u)
+    return "24x7 evaluation recorded: " + ("needed." if d["needed"] else "not needed.")
+
+
+def _schedule(u: User, c: Case, d: dict) -> Done:
+    services.agree_schedule(c, d["metric"], d["target"].strip(), actor=u)
+    return f"Update schedule agreed: every {d['target'].strip()}."
+
+
+ACTIONS: dict[str, Action] = {
+    "reply": _reply,
+    "note": _note,
+    "assign": _assign,
+    "priority": _priority,
+    "classify": _classify,
+    "status": _status,
+    "resolve": _resolve,
+    "reopen": _reopen,
+    "close": _close,
+    "cc_add": _cc_add,
+    "cc_remove": _cc_remove,
+    "escalate": _escalate,
+    "critical": _critical,
+    "review": _review,
+    "round_the_clock": _round_the_clock,
+    "schedule": _schedule,
+    "merge": _merge,
+}
+
+
+@require_POST
+@member_required
+def act(request: HttpRequest, number: str, action: str) -> HttpResponseBase:
+    user = agent(request)
+    case = case_for_console(user, number)  # another desk's case: the same 404 as a missing one
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    form: CaseForm = FORMS[action](case, request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            done = ACTIONS[action](user, case, form.cleaned_data)
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+            target = case.number
+            if action == "merge":
+                target = form.cleaned_data["into"].strip()
+            return redirect("console:case", number=target)
+    else:
+        messages.error(request, "Please correct the form below.")
+    return _render(request, user, case, {action: form}, status=400)
+
+
+def _render(request: HttpRequest, user: User, case: Case, bound: dict, status: int = 200) -> HttpResponse:
+    context = page_context(user, case, timezone.now(), bound)
+    return render(request, "console/case.html", context, status=status)
+
+
+@member_required
+def case(request: HttpRequest, number: str) -> HttpResponse:
+    user = agent(request)
+    return _render(request, user, case_for_console(user, number), {})

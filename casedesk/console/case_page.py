@@ -1,0 +1,144 @@
+"""What the console's case page shows: header flags, the clocks as of now in two zones, the timeline, the forms.
+
+A fixed number of queries whatever the case's history: the events (with their
+actors) in one query, their files in one more, the metrics from the case's
+stored clock state (sla_state.as_of: no rows read, never stale).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from casedesk.cases import sla_state
+from casedesk.cases.admin import NOT_SET, MetricRow, flags, metric_rows
+from casedesk.cases.models import Case, CaseCC, CaseEvent
+from casedesk.console import forms as f
+from casedesk.console.gate import is_manager
+from casedesk.console.remaining import case_calendar
+from casedesk.core.localtime import local
+from casedesk.sla import clock
+
+# Which form each action posts; the page shows them all, the one that failed bound to what was typed.
+FORMS: dict[str, type[f.CaseForm]] = {
+    "reply": f.ReplyForm,
+    "note": f.NoteForm,
+    "assign": f.AssignForm,
+    "priority": f.PriorityForm,
+    "classify": f.ClassifyForm,
+    "status": f.StatusForm,
+    "resolve": f.ResolveForm,
+    "reopen": f.EmptyForm,
+    "close": f.EmptyForm,
+    "cc_add": f.CcAddForm,
+    "cc_remove": f.CcRemoveForm,
+    "escalate": f.EscalateForm,
+    "critical": f.CriticalForm,
+    "review": f.ReviewForm,
+    "round_the_clock": f.RoundTheClockForm,
+    "schedule": f.ScheduleForm,
+    "merge": f.MergeForm,
+}
+
+KIND_CLASS = {
+    clock.AGENT_REPLY: "public",
+    clock.CUSTOMER_REPLY: "customer",
+    clock.INTERNAL_NOTE: "internal",
+    clock.BREACHED: "record breach",
+}
+KIND_BADGE = {clock.AGENT_REPLY: "public reply", clock.CUSTOMER_REPLY: "customer", clock.INTERNAL_NOTE: "internal note"}
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    metric: MetricRow
+    due_requester: str  # the due time in the requester's zone
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: str
+    who: str
+    kind: str
+    css: str
+    badge: str
+    what: str
+    body: str
+    files: list[str]
+
+
+def requester_zone(case: Case) -> ZoneInfo:
+    """The licensed user's zone on the case, else its calendar's own (POLICIES 0.25: never UTC by default)."""
+    return ZoneInfo(case.calendar_zone) if case.calendar_zone else case_calendar(case).zone
+
+
+def _in_zone(t: datetime | None, zone: ZoneInfo) -> str:
+    with timezone.override(zone):
+        return local(t)
+
+
+def _what(event: CaseEvent) -> str:
+    data = {k: v for k, v in event.data.items() if k not in {"files"}}
+    return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in data.items())
+
+
+def timeline(events: list[CaseEvent]) -> list[Entry]:
+    return [
+        Entry(
+            at=local(e.at),
+            who=e.actor.get_username()
+            if e.actor
+            else ("the clock" if e.kind == clock.BREACHED else "the requester or system"),
+            kind=e.kind.replace("_", " "),
+            css=KIND_CLASS.get(e.kind, "record"),
+            badge=KIND_BADGE.get(e.kind, ""),
+            what=_what(e),
+            body=e.body,
+            files=[a.name for a in e.attachments.all()],
+        )
+        for e in events
+    ]
+
+
+def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:
+    events = list(
+        CaseEvent.objects.filter(case=case).select_related("actor").prefetch_related("attachments").order_by("at", "id")
+    )
+    states = sla_state.as_of(case, now)
+    zone = requester_zone(case)
+    policy = f.policy_of(case)
+    built = {name: (bound or {}).get(name) or cls(case, prefix=name) for name, cls in FORMS.items()}
+    header_flags = flags(case) + ([NOT_SET] if not case.priority else [])
+    allowed, next_level = f.escalation_levels(case, policy)
+    return {
+        "case": case,
+        "policy": policy,
+        "flags": header_flags,
+        "now": local(now),
+        "requester_zone": zone.key,
+        "sla": [
+            SlaRow(row, _in_zone(st.due_at, zone))
+            for row, st in zip(metric_rows(case, states, events), states, strict=True)
+        ],
+        "timeline": timeline(events),
+        "ccs": list(CaseCC.objects.filter(case=case).select_related("contact").order_by("contact__name")),
+        "forms": built,
+        "priorities": policy.priorities,
+        "escalation": list(policy.escalation),
+        "next_level": next_level,
+        "can_escalate": bool(allowed) and case.is_open,
+        "is_manager": is_manager(user, case.desk_id),
+        "s0": bool(policy.priority_calendars),
+        "calendar": case_calendar(case),
+        "opened": local(case.opened_at),
+        "intake": [
+            (fld.label, fld.help, case.intake.get(fld.key) or ("missing" if fld.required else "-"))
+            for fld in policy.intake
+        ],
+    }

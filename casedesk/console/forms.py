@@ -1,0 +1,159 @@
+"""The case page's action forms: one per service call, choices from the case's own policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from casedesk.cases.models import Case
+from casedesk.cases.services import CLASSIFICATIONS, WORK_STATUSES
+from casedesk.desks.models import Membership
+from casedesk.desks.policies import preset_of
+from casedesk.sla.policy_schema import EscalationLevel, Policy
+
+
+def policy_of(case: Case) -> Policy:
+    return preset_of(case.policy_version).policy
+
+
+class CaseForm(forms.Form):
+    """A form about one case (its choices come from the case's policy version)."""
+
+    def __init__(self, case: Case, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.policy = policy_of(case)
+        self.setup()
+
+    def setup(self) -> None:
+        pass
+
+
+class ReplyForm(CaseForm):
+    body = forms.CharField(label="Public reply", widget=forms.Textarea(attrs={"id": "reply-body", "rows": 5}))
+
+
+class NoteForm(CaseForm):
+    body = forms.CharField(label="Internal note", widget=forms.Textarea(attrs={"id": "note-body", "rows": 4}))
+
+
+class AssignForm(CaseForm):
+    assignee = forms.ChoiceField(label="Assign to", required=False, widget=forms.Select(attrs={"id": "assign-user"}))
+
+    def setup(self) -> None:
+        members = Membership.objects.filter(desk_id=self.case.desk_id).select_related("user")
+        choices = [("", "nobody (unassign)")]
+        choices += [(str(m.user_id), m.user.get_username()) for m in members.order_by("user__username")]
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+        self.initial.setdefault("assignee", str(self.case.assignee_id or ""))
+
+
+def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]], initial: str) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+    form.initial.setdefault(name, initial)
+
+
+class PriorityForm(CaseForm):
+    priority = forms.ChoiceField(label="Priority", widget=forms.RadioSelect)
+
+    def setup(self) -> None:
+        _choices(self, "priority", [(p.key, p.name) for p in self.policy.priorities], self.case.priority)
+
+
+class ClassifyForm(CaseForm):
+    classification = forms.ChoiceField(label="Classification", required=False)
+
+    def setup(self) -> None:
+        choices = [("", "not classified")] + [(c, c) for c in sorted(CLASSIFICATIONS) if c]
+        _choices(self, "classification", choices, self.case.classification)
+
+
+class StatusForm(CaseForm):
+    status = forms.ChoiceField(label="Status")
+
+    def setup(self) -> None:
+        _choices(self, "status", [(s, Case.Status(s).label) for s in WORK_STATUSES], self.case.status)
+
+
+class ResolveForm(CaseForm):
+    resolution = forms.CharField(label="Resolution", max_length=50)
+
+    def setup(self) -> None:
+        kinds = self.policy.resolution_kinds
+        if kinds:  # the policy names its kinds: choose one; otherwise say it in a few words
+            self.fields["resolution"] = forms.ChoiceField(label="Resolution", choices=[(k, k) for k in kinds])
+
+
+class CcAddForm(CaseForm):
+    email = forms.EmailField(
+        label="Copy a contact", widget=forms.EmailInput(attrs={"list": "cc-contacts", "autocomplete": "off"})
+    )
+
+
+class CcRemoveForm(CaseForm):
+    contact = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def escalation_levels(case: Case, policy: Policy) -> tuple[list[EscalationLevel], EscalationLevel | None]:
+    """The levels this case may take now (the next ordinary one; the critical route when it applies) and the next."""
+    levels = list(policy.escalation)
+    ordinary = [lv for lv in levels if not lv.critical_only and lv.level > case.escalation_level]
+    critical = [
+        lv
+        for lv in levels
+        if lv.critical_only
+        and lv.level > case.escalation_level
+        and (case.priority in lv.when_priority or case.critical)
+    ]
+    allowed = ordinary[:1] + critical
+    return allowed, (ordinary[0] if ordinary else (critical[0] if critical else None))
+
+
+class EscalateForm(CaseForm):
+    level = forms.TypedChoiceField(label="Escalate to", coerce=int)
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def setup(self) -> None:
+        allowed, nxt = escalation_levels(self.case, self.policy)
+        _choices(
+            self, "level", [(str(lv.level), f"{lv.level}: {lv.name}") for lv in allowed], str(nxt.level if nxt else "")
+        )
+
+
+class CriticalForm(CaseForm):
+    critical = forms.TypedChoiceField(choices=[("1", "critical"), ("0", "not critical")], coerce=lambda v: v == "1")
+
+
+class ReviewForm(CaseForm):
+    note = forms.CharField(label="Review note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoundTheClockForm(CaseForm):
+    needed = forms.TypedChoiceField(
+        label="24x7 work", choices=[("1", "needed"), ("0", "not needed")], coerce=lambda v: v == "1"
+    )
+
+    def setup(self) -> None:
+        self.initial.setdefault("needed", "1" if self.case.round_the_clock else "0")
+
+
+class ScheduleForm(CaseForm):
+    metric = forms.ChoiceField(label="Metric")
+    target = forms.CharField(label="Agreed every", max_length=20, help_text="for example 2bd, 8h, 1w")
+
+    def setup(self) -> None:
+        metrics = [(k, m.name) for k, m in self.policy.metrics.items() if m.kind != "review"]
+        _choices(self, "metric", metrics, metrics[0][0] if metrics else "")
+
+
+class MergeForm(CaseForm):
+    into = forms.CharField(label="Merge this case into", max_length=30, help_text="the case number that stays")
+
+
+class EmptyForm(CaseForm):
+    """Reopen and close: nothing to type."""
