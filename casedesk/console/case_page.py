@@ -83,18 +83,25 @@ def _in_zone(t: datetime | None, zone: ZoneInfo) -> str:
         return local(t)
 
 
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
 def _what(event: CaseEvent) -> str:
-    data = {k: v for k, v in event.data.items() if k not in {"files"}}
-    return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in data.items())
+    """The event's data in words ("priority: critical, previous: high"); files are listed apart."""
+    data = {k: v for k, v in event.data.items() if k != "files"}
+    return ", ".join(f"{k.replace('_', ' ')}: {_shown(v)}" for k, v in data.items())
 
 
 def timeline(events: list[CaseEvent]) -> list[Entry]:
     return [
         Entry(
             at=local(e.at),
-            who=e.actor.get_username()
-            if e.actor
-            else ("the clock" if e.kind == clock.BREACHED else "the requester or system"),
+            who=e.actor.get_username() if e.actor else ("the clock" if e.kind == clock.BREACHED else "system"),
             kind=e.kind.replace("_", " "),
             css=KIND_CLASS.get(e.kind, "record"),
             badge=KIND_BADGE.get(e.kind, ""),

@@ -414,3 +414,35 @@ def test_the_case_page_costs_the_same_queries_whatever_its_history() -> None:
         services.set_priority(w.case, ["critical", "high"][i % 2], actor=bob)
     services.classify(w.case, "bug", actor=bob)
     assert _queries(client, url) == few
+
+
+def test_register_a_phone_call_on_the_line_that_picks_the_calendar_with_missing_intake_flagged() -> None:
+    d = desk("mastercam")
+    alice, _ = customer(d, country="GB", zone="Europe/London")
+    bob = staff("bob")
+    Membership.objects.create(desk=d, user=bob)
+    client = _as(bob)
+    form = client.get("/console/new/").content.decode()  # bob's only desk: no need to choose
+    assert "phone (US)" in form and "phone (UK)" in form and "P1" in form
+    data = {"desk": "mastercam", "contact": "ALICE@gb.test", "channel": "phone_uk", "priority": "P2",
+            "subject": "Post processor crashes", "description": "Called in"}  # fmt: skip
+    r = client.post("/console/new/", data, follow=True)
+    case = Case.objects.get(desk=d, subject="Post processor crashes")
+    # POLICIES 0.1: a UK phone case runs on the UK calendar; the intake fields were not given: flagged, not refused.
+    assert (case.channel, case.calendar, case.requester, case.priority) == ("phone_uk", "UK", alice, "P2")
+    assert case.info_missing and "information missing" in r.content.decode()
+    assert CaseEvent.objects.get(case=case, kind="opened").actor == bob
+    r = client.post("/console/new/", {**data, "contact": "nobody@x.test"})
+    page = r.content.decode()
+    assert r.status_code == 400 and "no contact nobody@x.test" in page and 'value="Post processor crashes"' in page
+
+
+def test_the_contacts_type_ahead_gives_at_most_20_contacts_of_the_desk() -> None:
+    w = world("plm-group")
+    for i in range(25):
+        colleague(w.alice, f"zed{i:02d}")
+    client = _as(w.users["agent"])
+    found = client.get("/console/contacts?desk=plm-group&q=zed").json()["contacts"]
+    assert len(found) == 20 and found[0] == {"email": f"zed00@{w.alice.company_id}.test", "name": "Zed00",
+                                              "company": "Customer DK"}  # fmt: skip
+    assert client.get("/console/contacts?desk=mastercam&q=a").status_code == 404  # not bob's desk
