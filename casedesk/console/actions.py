@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from casedesk.accounts.models import Contact
-from casedesk.cases import merge, services
+from casedesk.cases import attachments, merge, services
 from casedesk.cases.access import CaseNotFound, case_for_console
 from casedesk.cases.models import Case, CaseCC
 from casedesk.console.case_page import FORMS, page_context
@@ -198,3 +198,10 @@ def _render(request: HttpRequest, user: User, case: Case, bound: dict, status: i
 def case(request: HttpRequest, number: str) -> HttpResponse:
     user = agent(request)
     return _render(request, user, case_for_console(user, number), {})
+
+
+@member_required
+def download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponseBase:
+    """A file of a case on the agent's desks (notes' files included); 404 otherwise, like the case itself."""
+    case = case_for_console(agent(request), number)
+    return attachments.download(case, attachment_id, public_only=False)

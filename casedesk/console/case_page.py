@@ -23,7 +23,9 @@ from casedesk.console import forms as f
 from casedesk.console.gate import is_manager
 from casedesk.console.remaining import case_calendar
 from casedesk.core.localtime import local
+from casedesk.desks.policies import calendar_of
 from casedesk.sla import clock
+from casedesk.sla.clock import MetricState
 
 # Which form each action posts; the page shows them all, the one that failed bound to what was typed.
 FORMS: dict[str, type[f.CaseForm]] = {
@@ -59,6 +61,8 @@ KIND_BADGE = {clock.AGENT_REPLY: "public reply", clock.CUSTOMER_REPLY: "customer
 class SlaRow:
     metric: MetricRow
     due_requester: str  # the due time in the requester's zone
+    seconds: int | None  # business time left as of now, for the countdown (running clocks only)
+    ticking: bool  # the metric's calendar is open now
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class Entry:
     badge: str
     what: str
     body: str
-    files: list[str]
+    files: list[tuple[int, str]]  # (attachment id, name)
 
 
 def requester_zone(case: Case) -> ZoneInfo:
@@ -91,6 +95,15 @@ def _shown(value: object) -> str:
     return str(value)
 
 
+def _sla_row(case: Case, row: MetricRow, st: MetricState, zone: ZoneInfo, now: datetime) -> SlaRow:
+    running = st.status in {"running", "overdue"} and st.remaining_seconds is not None
+    ticking = False
+    if running:
+        cal = calendar_of(case.policy_version, st.calendar, case.calendar_zone or None) if st.calendar else None
+        ticking = (cal or case_calendar(case)).is_open(now)
+    return SlaRow(row, _in_zone(st.due_at, zone), st.remaining_seconds if running else None, ticking)
+
+
 def _what(event: CaseEvent) -> str:
     """The event's data in words ("priority: critical, previous: high"); files are listed apart."""
     data = {k: v for k, v in event.data.items() if k != "files"}
@@ -107,7 +120,7 @@ def timeline(events: list[CaseEvent]) -> list[Entry]:
             badge=KIND_BADGE.get(e.kind, ""),
             what=_what(e),
             body=e.body,
-            files=[a.name for a in e.attachments.all()],
+            files=[(a.pk, a.name) for a in e.attachments.all()],
         )
         for e in events
     ]
@@ -130,7 +143,7 @@ def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.F
         "now": local(now),
         "requester_zone": zone.key,
         "sla": [
-            SlaRow(row, _in_zone(st.due_at, zone))
+            _sla_row(case, row, st, zone, now)
             for row, st in zip(metric_rows(case, states, events), states, strict=True)
         ],
         "timeline": timeline(events),

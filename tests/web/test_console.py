@@ -84,7 +84,7 @@ def test_permission_matrix_over_every_console_url_and_action() -> None:
     events_before = CaseEvent.objects.filter(case=w.case).count()
     missing = "PLM-999999"
     pages = ["/console/", "/console/new/", "/console/contacts?desk=plm-group&q=a"]
-    everything = [("get", url, {}) for url in pages] + _case_requests(number)
+    everything: list[tuple[str, str, dict[str, str]]] = [("get", url, {}) for url in pages] + _case_requests(number)
     # Anonymous: the sign-in page (the admin's, for now); a requester: 403 everywhere, nothing shown.
     for method, url, data in everything:
         r = _request(Client(), method, url, data)
@@ -446,3 +446,34 @@ def test_the_contacts_type_ahead_gives_at_most_20_contacts_of_the_desk() -> None
     assert len(found) == 20 and found[0] == {"email": f"zed00@{w.alice.company_id}.test", "name": "Zed00",
                                               "company": "Customer DK"}  # fmt: skip
     assert client.get("/console/contacts?desk=mastercam&q=a").status_code == 404  # not bob's desk
+
+
+def test_an_agent_downloads_a_notes_file_and_another_desk_gets_not_found(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    w = world("plm-group")
+    _, dave = _staff(w)
+    services.add_note(w.case, w.users["agent"], "internal log", files=[SimpleUploadedFile("x.log", b"secret")])
+    att = w.case.attachments.get()
+    url = f"/console/cases/{w.case.number}/files/{att.pk}/"
+    client = _as(w.users["agent"])
+    assert url in client.get(f"/console/cases/{w.case.number}/").content.decode()
+    assert b"".join(client.get(url).streaming_content) == b"secret"  # type: ignore[attr-defined]
+    other = _as(dave)
+    gone = other.get(f"/console/cases/PLM-999999/files/{att.pk}/")
+    r = other.get(url)
+    assert (r.status_code, r.content) == (404, gone.content)
+    assert _as(w.users["requester"]).get(url).status_code == 403
+
+
+def test_the_sla_table_counts_down_running_clocks_only() -> None:
+    w = world("plm-group")
+    page = _as(w.users["agent"]).get(f"/console/cases/{w.case.number}/").content.decode()
+    # The world's case is due Tue 1 Dec 10:00 CET; whatever now is, a running clock has its seconds on the page.
+    w.case.refresh_from_db()
+    if w.case.next_due_at is not None:
+        assert page.count("data-remaining=") == 1
+    services.resolve(w.case, "answered")
+    page = _as(w.users["agent"]).get(f"/console/cases/{w.case.number}/").content.decode()
+    assert "data-remaining=" not in page
