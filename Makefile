@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint messages bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -16,14 +16,19 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@ $(VENV)/.installed-run
 
-run: $(VENV)/.installed-run
+# The portal's gettext catalogues (casedesk/locale/*/LC_MESSAGES/django.po) -> .mo, with Debian's msgfmt;
+# up-to-date .mo files are skipped. Runs before the server and before pytest.
+messages: $(VENV)/.installed-run
+	$(VENV)/bin/casedesk compilemessages -v0 --ignore .venv --ignore var --ignore bench
+
+run: messages
 	$(VENV)/bin/casedesk up
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test: lint
+test: lint messages
 	bash scripts/system-packages.sh
 	$(VENV)/bin/pytest
 	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \

@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The portal's language: the signed-in requester's contact language, else Accept-Language, else English;
+    # staff pages stay English for now. Django's LocaleMiddleware underneath.
+    "casedesk.portal.language.PortalLanguageMiddleware",
     "casedesk.core.localtime.ViewerZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -109,6 +112,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The portal and every message a requester receives, from the catalogues in casedesk/locale/ (compiled by
+# `make run` and `make test`; a contact's language "no" is Norwegian Bokmål, nb).
+LANGUAGES = [
+    ("en", "English"),
+    ("sv", "Svenska"),
+    ("da", "Dansk"),
+    ("nb", "Norsk bokmål"),
+    ("is", "Íslenska"),
+    ("fi", "Suomi"),
+    ("et", "Eesti"),
+    ("lv", "Latviešu"),
+    ("cs", "Čeština"),
+    ("fr", "Français"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -9,14 +9,25 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.models import User
 from django.urls import path, reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+
+from casedesk.portal.language import user_language
 
 
 class EmailLoginForm(AuthenticationForm):
     """Portal users are named by their e-mail address (invite.invite); matched without regard to case."""
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "Please enter a correct e-mail address and password. Note that the password is case-sensitive."
+        ),
+    }
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "E-mail"
+        self.fields["username"].label = gettext_lazy("E-mail")
 
     def clean_username(self) -> str:
         return str(self.cleaned_data.get("username", "")).strip().lower()
@@ -30,6 +41,22 @@ class PortalPasswordResetForm(PasswordResetForm):
         for user in users:
             if user.has_usable_password() or hasattr(user, "contact"):
                 yield user
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """In the contact's own language; else the language of the page the reset was asked on."""
+        language = user_language(context.get("user")) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(
+                subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name
+            )
 
 
 urlpatterns = [

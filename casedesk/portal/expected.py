@@ -15,12 +15,13 @@ from casedesk.accounts.models import Contact
 from casedesk.cases import sla_state
 from casedesk.cases.models import Case
 from casedesk.desks.policies import calendar_of, preset_of
+from casedesk.portal.policy_words import policy_text
 from casedesk.sla.zones import valid_zone
 
 
 @dataclass(frozen=True)
 class Expected:
-    what: str  # the metric's name as the policy gives it: "Initial response", "Next status update"
+    what: str  # the metric's name as the policy gives it ("Initial response"), in the active language
     due_at: datetime  # in the requester's zone
     overdue: bool
 
@@ -52,4 +53,5 @@ def next_expected(case: Case, contact: Contact, now: datetime) -> Expected | Non
         return None
     first = min(pending, key=lambda s: s.due_at or now)
     assert first.due_at is not None
-    return Expected(first.name, first.due_at.astimezone(requester_zone(contact, case)), first.due_at <= now)
+    due_here = first.due_at.astimezone(requester_zone(contact, case))
+    return Expected(policy_text(first.name), due_here, first.due_at <= now)

@@ -18,8 +18,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import override
 
 from casedesk.accounts.models import Contact
+from casedesk.portal.language import contact_language
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +57,9 @@ def invite(contact: Contact, *, by: User | None) -> User:
     if user.is_staff or user.is_superuser:
         raise InviteError(f"{email} is a staff account: staff use the console, not the portal")
     context = {"contact": contact, "url": set_password_url(user), "by": by, "desk": contact.company.desk}
-    subject = render_to_string("portal/email/invitation_subject.txt", context).strip()
-    body = render_to_string("portal/email/invitation.txt", context)
+    with override(contact_language(contact) or settings.LANGUAGE_CODE):  # the contact's language, not the agent's
+        subject = render_to_string("portal/email/invitation_subject.txt", context).strip()
+        body = render_to_string("portal/email/invitation.txt", context)
     send_mail(subject, body, None, [email])
     log.info("portal invitation sent to contact %s by %s", contact.pk, by.pk if by else None)
     return user

@@ -10,15 +10,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext, gettext_lazy
+
 from casedesk.accounts.models import Contact
 from casedesk.cases.models import Attachment, Case, CaseEvent
 
 PUBLIC_EVENTS = ("opened", "agent_reply", "customer_reply", "status", "resolved", "reopened", "closed", "escalated")
 STATUS_WORDS = {
-    "open": "In progress",
-    "waiting_on_customer": "Waiting for your reply",
-    "on_hold_vendor": "On hold with the software vendor",
+    "open": gettext_lazy("In progress"),
+    "waiting_on_customer": gettext_lazy("Waiting for your reply"),
+    "on_hold_vendor": gettext_lazy("On hold with the software vendor"),
 }
+# A case's status as the requester reads it (Case.Status's own labels are the desk's words).
+STATUS_LABELS = {
+    "new": gettext_lazy("New"),
+    "open": gettext_lazy("In progress"),
+    "waiting_on_customer": gettext_lazy("Waiting for your reply"),
+    "on_hold_vendor": gettext_lazy("On hold with the software vendor"),
+    "resolved": gettext_lazy("Resolved"),
+    "closed": gettext_lazy("Closed"),
+}
+
+# Mastercam's resolution kinds (POLICIES 0.3); any other kind is shown as written, underscores as spaces.
+RESOLUTION_WORDS = {
+    "fixed": gettext_lazy("fixed"),
+    "fix_timeline_given": gettext_lazy("a timeline for the fix is given"),
+    "not_a_defect_or_not_solvable_in_time": gettext_lazy("not a defect, or not solvable in time"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
 
 
 @dataclass
@@ -34,21 +56,25 @@ class Entry:
 def _describe(event: CaseEvent) -> str:
     data = event.data or {}
     if event.kind == "opened":
-        return "Case opened"
+        return gettext("Case opened")
     if event.kind == "agent_reply":
-        return "Reply from support"
+        return gettext("Reply from support")
     if event.kind == "customer_reply":
-        return "Comment"
+        return gettext("Comment")
     if event.kind == "status":
-        return STATUS_WORDS.get(str(data.get("status", "")), "Status changed")
+        return str(STATUS_WORDS.get(str(data.get("status", "")), gettext("Status changed")))
     if event.kind == "resolved":
-        return f"Resolved ({data.get('resolution', '')})" if data.get("resolution") else "Resolved"
+        if data.get("resolution"):
+            kind = str(data["resolution"])
+            word = str(RESOLUTION_WORDS.get(kind) or kind.replace("_", " "))
+            return gettext("Resolved (%(resolution)s)") % {"resolution": word}
+        return gettext("Resolved")
     if event.kind == "reopened":
-        return "Reopened"
+        return gettext("Reopened")
     if event.kind == "closed":
-        return "Closed: solution accepted"
+        return gettext("Closed: solution accepted")
     if event.kind == "escalated":
-        return f"Escalated to level {data.get('level', '')}"
+        return gettext("Escalated to level %(level)s") % {"level": data.get("level", "")}
     return event.kind
 
 
@@ -68,7 +94,7 @@ def public_timeline(case: Case, contact: Contact) -> list[Entry]:
         elif actor_contact is not None:
             who = actor_contact.name
         else:
-            who = "Support"
+            who = gettext("Support")
         body = ev.body
         if ev.kind == "escalated" and actor_contact is not None:
             body = str((ev.data or {}).get("reason", ""))

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from casedesk.accounts.models import Contact, Contract
@@ -24,7 +25,8 @@ from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.portal.expected import next_expected
 from casedesk.portal.forms import CommentForm, EscalationForm, OpenCaseForm
 from casedesk.portal.gate import contact_required
-from casedesk.portal.timeline import public_timeline
+from casedesk.portal.policy_words import policy_text
+from casedesk.portal.timeline import public_timeline, status_label
 from casedesk.sla.policy_schema import EscalationLevel, Policy
 
 
@@ -40,7 +42,7 @@ def _policy(case: Case) -> Policy:
 
 def _priority_name(policy: Policy, key: str) -> str:
     choice = policy.priority(key) if key else None
-    return choice.name if choice else "not set yet"
+    return policy_text(choice.name) if choice else gettext("not set yet")
 
 
 @contact_required
@@ -53,18 +55,20 @@ def tracker(request: HttpRequest, contact: Contact) -> HttpResponse:
         .defer("policy_version__source")
         .order_by("-opened_at", "-id")
     )
-    rows = []
+    rows, open_count = [], 0
     for case in cases:
         policy = _policy(case)
+        open_count += case.is_open
         rows.append(
             {
                 "case": case,
                 "priority": _priority_name(policy, case.priority),
+                "status": status_label(case.status),
                 "expected": next_expected(case, contact, now),
                 "cc": case.requester_id != contact.pk,
             }
         )
-    return render(request, "portal/tracker.html", {"rows": rows, "contact": contact})
+    return render(request, "portal/tracker.html", {"rows": rows, "contact": contact, "open_count": open_count})
 
 
 def contract_today(desk: Desk, contact: Contact, policy: Policy) -> Contract | None:
@@ -97,7 +101,7 @@ def new_case(request: HttpRequest, contact: Contact) -> HttpResponse:
             for problem in str(exc).split("; "):
                 form.add_error(form.field_for_problem(problem), problem)
         else:
-            messages.success(request, f"Case {case.number} is opened.")
+            messages.success(request, gettext("Case %(number)s is opened.") % {"number": case.number})
             return redirect("portal:case", number=case.number)
     return render(request, "portal/new_case.html", {"form": form, "desk": desk, "policy": policy})
 
@@ -111,14 +115,17 @@ def _next_escalation(policy: Policy, case: Case) -> EscalationLevel | None:
 
 def _case_page(request: HttpRequest, contact: Contact, case: Case, **forms: object) -> HttpResponse:
     policy = _policy(case)
+    next_escalation = _next_escalation(policy, case)
     context = {
         "case": case,
+        "status": status_label(case.status),
         "priority": _priority_name(policy, case.priority),
         "expected": next_expected(case, contact, timezone.now()),
         "timeline": public_timeline(case, contact),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "escalation_form": forms.get("escalation_form") or EscalationForm(),
-        "next_escalation": _next_escalation(policy, case),
+        "next_escalation": next_escalation,
+        "next_escalation_name": policy_text(next_escalation.name) if next_escalation else "",
         "resolved": case.status == Case.Status.RESOLVED,
     }
     return render(request, "portal/case.html", context, status=400 if forms else 200)
@@ -145,7 +152,7 @@ def comment(request: HttpRequest, contact: Contact, number: str) -> HttpResponse
         except services.CaseError as exc:
             form.add_error("uploads" if "accepted" in str(exc) or "limit" in str(exc) else "body", str(exc))
         else:
-            messages.success(request, "Your comment is added.")
+            messages.success(request, gettext("Your comment is added."))
             return redirect("portal:case", number=case.number)
     return _case_page(request, contact, case, comment_form=form)
 
@@ -166,13 +173,13 @@ def _act(request: HttpRequest, case: Case, done: str, action: str) -> HttpRespon
 @require_POST
 @contact_required
 def accept(request: HttpRequest, contact: Contact, number: str) -> HttpResponse:
-    return _act(request, case_for_portal(request.user, number), "Thank you: the case is closed.", "close")
+    return _act(request, case_for_portal(request.user, number), gettext("Thank you: the case is closed."), "close")
 
 
 @require_POST
 @contact_required
 def reopen(request: HttpRequest, contact: Contact, number: str) -> HttpResponse:
-    return _act(request, case_for_portal(request.user, number), "The case is reopened.", "reopen")
+    return _act(request, case_for_portal(request.user, number), gettext("The case is reopened."), "reopen")
 
 
 @require_POST
@@ -182,7 +189,7 @@ def escalate(request: HttpRequest, contact: Contact, number: str) -> HttpRespons
     form = EscalationForm(request.POST)
     level = _next_escalation(_policy(case), case)
     if level is None:
-        messages.error(request, "This case cannot be escalated further from the portal.")
+        messages.error(request, gettext("This case cannot be escalated further from the portal."))
         return redirect("portal:case", number=case.number)
     if form.is_valid():
         try:
@@ -190,7 +197,7 @@ def escalate(request: HttpRequest, contact: Contact, number: str) -> HttpRespons
         except services.CaseError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Escalation requested: {level.name}.")
+            messages.success(request, gettext("Escalation requested: %(level)s.") % {"level": policy_text(level.name)})
         return redirect("portal:case", number=case.number)
     return _case_page(request, contact, case, escalation_form=form)
 
