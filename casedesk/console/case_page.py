@@ -155,6 +155,7 @@ def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.F
         "can_escalate": bool(allowed) and case.is_open,
         "is_manager": is_manager(user, case.desk_id),
         "s0": bool(policy.priority_calendars),
+        "schedulable": bool(f.schedulable(policy)),
         "calendar": case_calendar(case),
         "opened": local(case.opened_at),
         "intake": [

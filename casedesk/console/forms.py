@@ -43,7 +43,7 @@ class AssignForm(CaseForm):
 
     def setup(self) -> None:
         members = Membership.objects.filter(desk_id=self.case.desk_id).select_related("user")
-        choices = [("", "nobody (unassign)")]
+        choices = [("", "nobody")]
         choices += [(str(m.user_id), m.user.get_username()) for m in members.order_by("user__username")]
         field = self.fields["assignee"]
         assert isinstance(field, forms.ChoiceField)
@@ -142,12 +142,17 @@ class RoundTheClockForm(CaseForm):
         self.initial.setdefault("needed", "1" if self.case.round_the_clock else "0")
 
 
+def schedulable(policy: Policy) -> list[tuple[str, str]]:
+    """Metrics a schedule can be agreed for: the recurring updates (PTC S3's, Mastercam's status updates)."""
+    return [(k, m.name) for k, m in policy.metrics.items() if m.kind == "cadence"]
+
+
 class ScheduleForm(CaseForm):
     metric = forms.ChoiceField(label="Metric")
     target = forms.CharField(label="Agreed every", max_length=20, help_text="for example 2bd, 8h, 1w")
 
     def setup(self) -> None:
-        metrics = [(k, m.name) for k, m in self.policy.metrics.items() if m.kind != "review"]
+        metrics = schedulable(self.policy)
         _choices(self, "metric", metrics, metrics[0][0] if metrics else "")
 
 

@@ -72,15 +72,16 @@ def _narrowed(user: User, f: Filters, now: datetime) -> tuple[QuerySet[Case], st
     if f.classification:
         qs = qs.filter(classification="" if f.classification == "-" else f.classification)
     if f.text:
-        # The number is an exact, indexed match on any desk; subject and messages are scanned
-        # only within one desk, so a search never reads every desk's text.
-        match = Q(number=f.text)
-        if f.desk is not None:
-            in_messages = CaseEvent.objects.filter(case__desk=f.desk, body__icontains=f.text).values("case_id")
-            match |= Q(subject__icontains=f.text) | Q(pk__in=in_messages)
+        # A case number is an exact, indexed match (desk, number); only when no case has that number
+        # are subject and messages scanned, and only within one desk, never every desk's text.
+        exact = qs.filter(number=f.text)
+        if f.desk is None or exact.exists():
+            qs = exact
+            if f.desk is None:
+                note = "Choose a desk to search subjects and messages; without one, only case numbers match."
         else:
-            note = "Choose a desk to search subjects and messages; without one, only case numbers match."
-        qs = qs.filter(match)
+            in_messages = CaseEvent.objects.filter(case__desk=f.desk, body__icontains=f.text).values("case_id")
+            qs = qs.filter(Q(subject__icontains=f.text) | Q(pk__in=in_messages))
     return qs, note
 
 

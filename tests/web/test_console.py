@@ -175,9 +175,10 @@ def test_reply_note_assign_status_cc_resolve_close_and_reopen() -> None:
 def test_a_case_error_is_shown_and_nothing_typed_is_lost() -> None:
     w = world("plm-group")
     client, n = _as(w.users["agent"]), w.case.number
-    r = client.post(f"/console/cases/{n}/schedule/", {"schedule-metric": "response", "schedule-target": "soonish"})
+    r = client.post(f"/console/cases/{n}/cc_add/", {"cc_add-email": "nobody@else.test"})
     page = r.content.decode()
-    assert r.status_code == 400 and 'value="soonish"' in page and 'class="flash-error"' in page
+    assert r.status_code == 400 and 'value="nobody@else.test"' in page and 'class="flash-error"' in page
+    assert "no contact nobody@else.test among this desk" in page
     r = client.post(f"/console/cases/{n}/merge/", {"merge-into": "PLM-424242"})
     assert r.status_code == 400 and "no case PLM-424242 on your desks" in r.content.decode()
     assert 'value="PLM-424242"' in r.content.decode()
@@ -186,7 +187,8 @@ def test_a_case_error_is_shown_and_nothing_typed_is_lost() -> None:
     assert r.status_code == 400 and f"case {n} is resolved: reopen it first" in r.content.decode()
     r = client.post(f"/console/cases/{n}/reply/", {"reply-body": "   "})
     assert r.status_code == 400  # a blank reply: the form says so, nothing sent
-    assert not CaseEvent.objects.filter(case=w.case, kind__in=["agent_reply", "schedule_agreed"]).exists()
+    assert not CaseEvent.objects.filter(case=w.case, kind="agent_reply").exists()
+    assert CaseEvent.objects.filter(case=w.case, kind="cc_added").count() == 1  # the world's own CC only
 
 
 def test_a_manager_raises_the_priority_and_the_due_moves_in_both_zones() -> None:

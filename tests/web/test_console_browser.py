@@ -151,3 +151,21 @@ def test_an_agent_registers_a_phone_call_with_the_keyboard_alone(page: Page, liv
         True,
     )
     _shot(page, "case-from-call")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_desk_queue_shows_overdue_cases_first_in_red(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    from casedesk.demo.loader import load_demo
+
+    d = desk("plm-group")
+    load_demo(d)
+    bob = User.objects.create_user("bob", "bob@desk.test", PASSWORD, is_staff=True)
+    Membership.objects.create(desk=d, user=bob, role=Membership.Role.AGENT)
+    _sign_in(page, live_server.url, "bob")
+    first = page.locator("#queue tbody tr").first.locator("td.remaining")
+    expect(first).to_have_class(re.compile(r"\bbreach\b"))  # the demo has overdue cases: they come first
+    expect(first).to_contain_text("overdue by")
+    _shot(page, "queue-demo")
+    page.locator("#queue tbody tr").first.locator("a").click()
+    expect(page.locator("#case-sla tr.sla-overdue").first).to_be_visible()
+    _shot(page, "case-demo-overdue")
