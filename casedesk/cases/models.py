@@ -86,6 +86,7 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["desk", "status", "-opened_at"], name="case_desk_status"),
             models.Index(fields=["desk", "-opened_at"], name="case_desk_opened"),
+            models.Index(fields=["number"], name="case_number"),  # a URL names the case by number alone
             # An agent's queue: cases of a desk or queue by nearest due time. next_due_at is set only
             # while a clock runs, and resolution stops every clock, so these index exactly the open
             # cases with a due (plain indexes: SQLite cannot match a partial one to bound parameters).
