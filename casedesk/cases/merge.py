@@ -16,7 +16,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from casedesk.cases import sla_state
+from casedesk.cases import services, sla_state
 from casedesk.cases.models import Attachment, Case, CaseEvent
 from casedesk.cases.services import Actor, CaseError
 from casedesk.sla import clock
@@ -92,14 +92,7 @@ def merge(duplicate: Case, survivor: Case, *, actor: Actor = None, at: datetime 
         keep.save(update_fields=["updated_at"])
 
         # The duplicate: resolved as merged (every clock stops) and closed, in one event.
-        data = {"resolution": f"merged into {keep.number}", "merged_into": keep.number}
-        CaseEvent.objects.create(case=dup, at=t, actor=actor, kind=clock.RESOLVED, data=data)
-        dup.status, dup.resolution = Case.Status.CLOSED, "duplicate"
-        dup.updated_at = max(dup.updated_at, t)
-        states = sla_state.advance(dup, [clock.Event(clock.RESOLVED, t, data)], now=dup.updated_at)
-        sla_state.write(dup, states, dup.updated_at)
-        fields = ["status", "resolution", "updated_at", "clock", "clock_key", "next_due_at", "no_clock", "sla_breached"]
-        dup.save(update_fields=fields)
+        services.close_as_duplicate(dup, keep.number, actor=actor, at=t)
     for f in Case._meta.concrete_fields:
         setattr(duplicate, f.attname, getattr(dup, f.attname))
     survivor.refresh_from_db()

@@ -439,6 +439,16 @@ def resolve(case: Case, resolution: str, *, actor: Actor = None, at: datetime | 
 
 
 @_writes
+def close_as_duplicate(case: Case, of: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """Resolve and close a case merged into case `of`: every clock stops as on any resolution.
+    "duplicate" stands outside the policy's own resolution kinds: the case was never worked on its own."""
+    if not case.is_open:
+        raise CaseError(f"case {case.number} is {case.status}: reopen it first")
+    fields = {"status": Case.Status.CLOSED, "resolution": "duplicate"}
+    return _change(case, clock.RESOLVED, at, actor, fields, resolution=f"merged into {of}", merged_into=of)
+
+
+@_writes
 def reopen(case: Case, *, actor: Actor = None, at: datetime | None = None) -> Case:
     if case.status not in {Case.Status.RESOLVED, Case.Status.CLOSED}:
         raise CaseError(f"case {case.number} is not resolved")
