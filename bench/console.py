@@ -39,7 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from population import BenchDatabase, populate
-from queue_query import BUDGET_MS, NAMES, PEER_PY, ROOT, run_peer, timed
+from queue_query import BUDGET_MS, NAMES, PEER_PY, ROOT, measure_page, run_peer
 
 
 def worker(runs: int) -> None:
@@ -95,33 +95,8 @@ def worker(runs: int) -> None:
         pages.append((f"case page: {busy['n']} events ({number})", f"/console/cases/{number}/"))
     out["pages"] = {}
     for label, url in pages:
-        took: list[float] = []
-        seen: list[tuple[str, Any]] = []
-
-        def count(execute: Any, sql: Any, params: Any, many: Any, context: Any, took: list[float] = took,
-                  seen: list[tuple[str, Any]] = seen) -> Any:  # fmt: skip
-            t = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                took.append(time.perf_counter() - t)
-                seen.append((sql, params))
-
-        with connection.execute_wrapper(count):
-            resp = client.get(url)
-        if resp.status_code != 200:
-            out["pages"][label] = {"url": url, "status": resp.status_code}
-            continue
         n = 5 if "(5 runs)" in label else runs
-        r = timed(lambda url=url: client.get(url), n, warmup=1 if n == 5 else 3)
-        r.update(url=url, queries=len(took), sql_ms=sum(took) * 1e3, slowest_sql_ms=max(took) * 1e3)
-        sql, params = seen[took.index(max(took))]
-        explain = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
-        with connection.cursor() as cur:
-            cur.execute(explain + sql, params)
-            r["slowest_plan"] = "\n".join(" ".join(str(x) for x in row) for row in cur.fetchall())
-        r["slowest_sql"] = sql
-        out["pages"][label] = r
+        out["pages"][label] = measure_page(client, url, n, warmup=1 if n == 5 else 3)
     print("> " + json.dumps(out, default=str), flush=True)
 
 

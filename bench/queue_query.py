@@ -146,42 +146,40 @@ def worker(runs: int, admin_runs: int) -> None:
     out["admin_filters"] = [f"{f.__module__}.{f.__qualname__} ({f.parameter_name})" for f in filters]
     out["admin"] = {}
     for label, url in pages:
-        took: list[float] = []
-        seen: list[tuple[str, Any]] = []
-
-        def count(
-            execute: Any,
-            sql: Any,
-            params: Any,
-            many: Any,
-            context: Any,
-            took: list[float] = took,
-            seen: list[tuple[str, Any]] = seen,
-        ) -> Any:
-            t = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                took.append(time.perf_counter() - t)
-                seen.append((sql, params))
-
-        with connection.execute_wrapper(count):
-            resp = client.get(url)
-        if resp.status_code != 200:
-            out["admin"][label] = {"url": url, "status": resp.status_code}
-            continue
-        r = timed(lambda url=url: client.get(url), admin_runs, warmup=1)
-        r.update(url=url, status=resp.status_code, queries=len(took), sql_ms=sum(took) * 1e3)
-        r["slowest_sql_ms"] = max(took) * 1e3 if took else 0
-        if took:
-            sql, params = seen[took.index(max(took))]
-            r["slowest_sql"] = sql
-            explain = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
-            with connection.cursor() as cur:
-                cur.execute(explain + sql, params)
-                r["slowest_plan"] = "\n".join(" ".join(str(x) for x in row) for row in cur.fetchall())
-        out["admin"][label] = r
+        out["admin"][label] = measure_page(client, url, admin_runs, warmup=1)
     print("> " + json.dumps(out, default=str), flush=True)
+
+
+def measure_page(client: Any, url: str, runs: int, *, warmup: int) -> dict[str, Any]:
+    """One page over the HTTP stack: timings, its queries (count, SQL time) and the plan of the slowest one."""
+    from django.db import connection
+
+    took: list[float] = []
+    seen: list[tuple[str, Any]] = []
+
+    def count(execute: Any, sql: Any, params: Any, many: Any, context: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took.append(time.perf_counter() - t)
+            seen.append((sql, params))
+
+    with connection.execute_wrapper(count):
+        resp = client.get(url)
+    if resp.status_code != 200:
+        return {"url": url, "status": resp.status_code}
+    r = timed(lambda: client.get(url), runs, warmup=warmup)
+    r.update(url=url, status=resp.status_code, queries=len(took), sql_ms=sum(took) * 1e3)
+    r["slowest_sql_ms"] = max(took) * 1e3 if took else 0
+    if took:
+        sql, params = seen[took.index(max(took))]
+        r["slowest_sql"] = sql
+        explain = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+        with connection.cursor() as cur:
+            cur.execute(explain + sql, params)
+            r["slowest_plan"] = "\n".join(" ".join(str(x) for x in row) for row in cur.fetchall())
+    return r
 
 
 def run_worker(db_env: dict[str, str], runs: int, admin_runs: int) -> dict[str, Any]:
