@@ -642,7 +642,8 @@ def recompute(t: Template, shift: timedelta, now: datetime) -> tuple[dict[str, A
     What sla_state.advance does, without its JSON round trip per event (fold + evaluate on the state
     in memory), and sla_state.write itself, its database calls answered by _Sink."""
     from casedesk.cases import sla_state
-    from casedesk.sla.clock import Event, evaluate, fold, new_state, to_json
+    from casedesk.sla.clock import Event, evaluate, fold, new_state
+    from casedesk.sla.clock_json import to_json
 
     ctx = t.ctx
     state = new_state(ctx)

@@ -26,11 +26,10 @@ from casedesk.sla.clock import (
     Rule,
     evaluate,
     fold,
-    from_json,
     new_state,
     policy_targets,
-    to_json,
 )
+from casedesk.sla.clock_json import from_json, to_json
 
 _FIELDS = ["name", "status", "live", "goal", "target", "calendar", "priority", "priority_assumed"]
 _FIELDS += ["started_at", "due_at", "stopped_at", "cancelled_at", "remaining_seconds", "next_change_at"]

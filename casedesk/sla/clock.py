@@ -19,7 +19,7 @@ cancel fact holds. Rules decided in POLICIES.md 0.16-0.21:
   tracked and reminded, but its misses are not breached commitments.
 
 The state is a `ClockState` (facts + one track per metric) that `fold`
-advances one event at a time and that serialises to JSON, so a case can keep
+advances one event at a time and that `clock_json` serialises, so a case can keep
 it and fold only its newest event; `evaluate` reads it as of any instant.
 """
 
@@ -587,48 +587,4 @@ def _review_state(
     base.update(breaches=tuple(probe.breaches), missed=len(probe.breaches))
     return MetricState(
         **base, status="running", due_at=due, remaining_seconds=cal.between(now, due), next_change_at=due
-    )
-
-
-# -- the state as JSON (kept on the case) ----------------------------------------
-
-
-def _enc(v: Any) -> Any:
-    if isinstance(v, datetime):
-        return {"t": v.isoformat()}
-    if isinstance(v, Breach):
-        return {"b": [v.at.isoformat(), v.target, v.goal, v.priority]}
-    if isinstance(v, list):
-        return [_enc(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _enc(x) for k, x in v.items()}
-    return v
-
-
-def _dec(v: Any) -> Any:
-    if isinstance(v, dict) and set(v) == {"t"}:
-        return datetime.fromisoformat(v["t"])
-    if isinstance(v, dict) and set(v) == {"b"}:
-        at, target, goal, priority = v["b"]
-        return Breach(datetime.fromisoformat(at), target, goal, priority)
-    if isinstance(v, list):
-        return [_dec(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _dec(x) for k, x in v.items()}
-    return v
-
-
-def to_json(state: ClockState) -> dict[str, Any]:
-    return {
-        "facts": _enc(state.facts.__dict__),
-        "tracks": {k: _enc(t.__dict__) for k, t in state.tracks.items()},
-        "last_at": _enc(state.last_at),
-    }
-
-
-def from_json(data: dict[str, Any]) -> ClockState:
-    return ClockState(
-        facts=Facts(**_dec(data["facts"])),
-        tracks={k: Track(**_dec(t)) for k, t in data["tracks"].items()},
-        last_at=_dec(data["last_at"]),
     )

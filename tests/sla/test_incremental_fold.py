@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casedesk.sla import Calendar, load_calendar, load_preset
-from casedesk.sla.clock import Context, Event, compute, evaluate, fold, from_json, new_state, policy_targets, to_json
+from casedesk.sla.clock import Context, Event, compute, evaluate, fold, new_state, policy_targets
+from casedesk.sla.clock_json import from_json, to_json
 
 START = datetime(2026, 11, 27, 13, 17, tzinfo=UTC)  # a Friday afternoon, before a weekend
 PRESETS = {"plm-group": ("DK", "standard"), "mastercam": ("online", ""), "ptc": ("business", "")}
