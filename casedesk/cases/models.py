@@ -50,6 +50,9 @@ class Case(models.Model):
     contract = models.ForeignKey(Contract, null=True, blank=True, on_delete=models.SET_NULL)
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
     subject = models.CharField(max_length=300)
+    product = models.CharField(
+        max_length=200, blank=True, help_text="product and version as the requester gave them (queue filter)"
+    )
     description = models.TextField(blank=True)
     tier = models.CharField(max_length=50, blank=True)
     priority = models.CharField(max_length=50, blank=True)

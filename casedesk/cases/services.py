@@ -231,6 +231,7 @@ def open_case(
         contract=contract,
         site=site,
         subject=subject,
+        product=product_of(intake or {}),
         description=description,
         tier=tier,
         priority=priority,
@@ -255,6 +256,12 @@ def open_case(
     attachments.store(case, opened, files)
     sla_state.write(case, states, at, new=True)
     return case
+
+
+def product_of(intake: Mapping[str, str]) -> str:
+    """The product and version the intake names ("Creo Parametric 10.0.2.0", "2025"), for the queue's filter."""
+    words = (str(intake.get(key, "")).strip() for key in ("product", "product_version"))
+    return " ".join(w for w in words if w)[:200]
 
 
 def _check_files(files: Sequence[UploadedFile]) -> None:
