@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 
 from casedesk.cases.access import staff_desk_ids
-from casedesk.desks.models import Desk, Membership
+from casedesk.desks.models import Desk, Membership, Team
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
@@ -51,3 +51,9 @@ def is_manager(user: User, desk_id: int) -> bool:
     """A support manager of the desk: the same test services.mark_critical makes."""
     role = Membership.Role.SUPPORT_MANAGER
     return Membership.objects.filter(desk_id=desk_id, user=user, role=role).exists()
+
+
+def my_teams(user: User) -> list[Team]:
+    """The teams the member belongs to (one per desk at most), for the navigation's team queues."""
+    memberships = Membership.objects.filter(user=user, team__isnull=False).select_related("team__desk")
+    return [m.team for m in memberships if m.team is not None]

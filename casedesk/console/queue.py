@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from casedesk.cases.access import console_cases
 from casedesk.cases.models import Case, CaseEvent, CaseQuerySet
 from casedesk.console.remaining import Remaining, age, remaining
-from casedesk.desks.models import Desk, Queue
+from casedesk.desks.models import Desk, Queue, Team
 
 PAGE = 25
 SLA_STATES = {"overdue": "overdue", "due_later": "due later", "no_clock": "no clock"}
@@ -28,12 +28,15 @@ SLA_STATES = {"overdue": "overdue", "due_later": "due later", "no_clock": "no cl
 class Filters:
     desk: Desk | None = None
     queue: Queue | None = None
+    team: Team | None = None  # the cases in the team's queues
     mine: bool = False
     status: str = ""
     priority: str = ""  # a key, or "-" for not set
     assignee: str = ""  # a user id, or "-" for unassigned
     sla: str = ""
     classification: str = ""  # a classification, or "-" for none
+    company: str = ""  # a company's name, exactly (the type-ahead offers the desk's)
+    product: str = ""  # the start of the product and version ("Creo", "2025")
     text: str = ""
 
 
@@ -59,6 +62,8 @@ def _narrowed(user: User, f: Filters, now: datetime) -> tuple[QuerySet[Case], st
         qs = qs.filter(desk=f.desk)
     if f.queue is not None:
         qs = qs.filter(queue=f.queue)
+    if f.team is not None:
+        qs = qs.filter(queue__in=f.team.queues.all())
     if f.mine:
         qs = qs.filter(assignee=user)
     if f.status:
@@ -71,6 +76,10 @@ def _narrowed(user: User, f: Filters, now: datetime) -> tuple[QuerySet[Case], st
         qs = qs.filter(assignee_id=int(f.assignee))
     if f.classification:
         qs = qs.filter(classification="" if f.classification == "-" else f.classification)
+    if f.company:
+        qs = qs.filter(company__name__iexact=f.company)
+    if f.product:
+        qs = qs.filter(product__istartswith=f.product)
     if f.text:
         # A case number is an exact, indexed match (desk, number); only when no case has that number
         # are subject and messages scanned, and only within one desk, never every desk's text.

@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-from casedesk.console import actions, new_call, queue_view
+from casedesk.console import actions, bulk, new_call, queue_view, saved_views
 from casedesk.console.overview_page import overview_page
 
 app_name = "console"
 urlpatterns = [
     path("", queue_view.queue, name="home"),
+    path("bulk/", bulk.bulk, name="bulk"),
+    path("views/", saved_views.save, name="save_view"),
+    path("views/<int:view_id>/delete/", saved_views.delete, name="delete_view"),
     path("new/", new_call.new_call, name="new"),
     path("contacts", new_call.contacts, name="contacts"),
     path("cases/<str:number>/", actions.case, name="case"),

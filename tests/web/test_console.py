@@ -9,6 +9,7 @@ Monday 30 November 2026 09:00 Copenhagen, High: due Tuesday 1 December 10:00 CET
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -84,7 +85,12 @@ def test_permission_matrix_over_every_console_url_and_action() -> None:
     events_before = CaseEvent.objects.filter(case=w.case).count()
     missing = "PLM-999999"
     pages = ["/console/", "/console/new/", "/console/contacts?desk=plm-group&q=a"]
-    everything: list[tuple[str, str, dict[str, str]]] = [("get", url, {}) for url in pages] + _case_requests(number)
+    queue_tools = [
+        ("post", "/console/bulk/", {"cases": number, "status": "waiting_on_customer"}),
+        ("post", "/console/views/", {"name": "leak?", "query": "mine=1"}),
+        ("post", "/console/views/1/delete/", {}),
+    ]
+    everything = [("get", url, {}) for url in pages] + queue_tools + _case_requests(number)
     # Anonymous: the sign-in page (the admin's, for now); a requester: 403 everywhere, nothing shown.
     for method, url, data in everything:
         r = _request(Client(), method, url, data)
@@ -97,6 +103,11 @@ def test_permission_matrix_over_every_console_url_and_action() -> None:
     assert queue.status_code == 200 and number not in queue.content.decode()
     assert f"/console/cases/{number}/" not in other.get("/console/?q=" + number).content.decode()  # no row
     assert other.get("/console/contacts?desk=plm-group&q=a").status_code == 404
+    bulk = other.post("/console/bulk/", {"cases": number, "status": "waiting_on_customer"}, follow=True)
+    bulk_missing = other.post("/console/bulk/", {"cases": missing, "status": "waiting_on_customer"}, follow=True)
+    flash = re.compile(r'<ul class="flash">.*?</ul>', re.S)
+    said = flash.findall(bulk.content.decode().replace(number, missing))
+    assert said == flash.findall(bulk_missing.content.decode()) and "no such case on your desks" in said[0]
     for method, url, data in _case_requests(number):
         r = _request(other, method, url, data)
         gone = _request(other, method, url.replace(number, missing), data)

@@ -41,6 +41,10 @@
         if (current >= 0 && e.key === "o") window.location.href = rows[current].getAttribute("data-href");
         else done = false;
         break;
+      case "x":
+        var tick = current >= 0 ? rows[current].querySelector("input[type=checkbox]") : null;
+        if (tick) tick.checked = !tick.checked; else done = false;
+        break;
       case "r": done = focus("reply-body"); break;
       case "n": done = focus("note-body"); break;
       case "a": done = focus("assign-user"); break;
