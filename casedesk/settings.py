@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "casedesk.desks",
     "casedesk.accounts",
     "casedesk.cases",
+    "casedesk.mail",  # e-mail in: raw messages stored first, then threaded into cases
     "casedesk.console",
     "casedesk.portal",
     "axes",  # login throttling: failed attempts are rows, so every process sees them

@@ -529,3 +529,16 @@ def escalate(case: Case, level: int, reason: str, *, actor: Actor = None, at: da
     fields = {"escalation_level": level}
     data = {"level": level, "reason": reason, "previous": before, "subject": entry.get("subject", "")}
     return _change(case, clock.ESCALATED, at, actor, fields, **data)
+
+
+@_writes
+def delivery_failed(
+    case: Case,
+    recipient: str,
+    *,
+    status: str = "",
+    diagnostic: str = "",
+    at: datetime | None = None,
+) -> Case:
+    """A message of this case could not be delivered (a bounce came back): shown on the case; no clock reads it."""
+    return _change(case, "delivery_failed", at, None, {}, recipient=recipient, status=status, diagnostic=diagnostic)

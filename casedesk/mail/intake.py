@@ -1,0 +1,166 @@
+"""The one way in for e-mail: `accept` stores the raw bytes (committed) and then processes them.
+
+Every channel (the pipe command, IMAP polling, the SMTP/LMTP listener) is a one-line caller of `accept`.
+Processing runs in a transaction of its own that also records the outcome, so a process killed after the
+store and before the outcome leaves the message pending, and `process_pending` (run by every batch and by
+`casedesk mail-process`) finishes it exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from casedesk.cases.models import Case
+from casedesk.cases.services import CaseError
+from casedesk.desks.policies import preset_of, version_in_force
+from casedesk.mail import writing
+from casedesk.mail.bounces import DeliveryReport
+from casedesk.mail.models import InboundMessage, ThreadRef
+from casedesk.mail.noise import automatic_reason, over_limit
+from casedesk.mail.parsing import parse
+from casedesk.mail.routing import RoutingError, route
+from casedesk.mail.senders import identify
+from casedesk.mail.store import max_mail_bytes, store
+from casedesk.mail.threads import find_case
+
+log = logging.getLogger(__name__)
+Outcome = InboundMessage.Outcome
+
+
+@dataclass(frozen=True)
+class Result:
+    message: int  # the InboundMessage's id
+    outcome: str
+    case: str = ""  # the case number, when there is one
+    reason: str = ""
+    stored_now: bool = True  # False: this delivery had been stored before (a retry, or pipe and IMAP)
+
+
+def accept(raw: bytes, recipient: str, *, source: str, at: datetime | None = None) -> Result:
+    """Store one delivered message, then process it. Raises only when it could not be stored."""
+    row, created = store(raw, recipient, source=source, at=at)
+    if row.outcome == Outcome.PENDING:
+        return _result(process(row.pk), created)
+    return _result(row, created)
+
+
+def process_pending(limit: int | None = None) -> int:
+    """Finish messages stored but not processed (a crash between the two); how many were processed."""
+    ids = InboundMessage.objects.filter(outcome=Outcome.PENDING).order_by("received_at", "pk").values_list("pk")
+    done = 0
+    for (pk,) in ids[:limit] if limit else ids.iterator():
+        process(pk)
+        done += 1
+    return done
+
+
+def process(pk: int) -> InboundMessage:
+    """Parse, route, thread and write one stored message; its outcome is committed with the case writes."""
+    with transaction.atomic():
+        msg = InboundMessage.objects.select_for_update().get(pk=pk)
+        if msg.outcome != Outcome.PENDING:
+            return msg  # another process got there first
+        try:
+            with transaction.atomic():
+                _handle(msg)
+        except (writing.Quarantined, RoutingError, CaseError) as exc:
+            _quarantine(msg, str(exc))
+        except Exception as exc:  # a bug or broken input we did not foresee: kept, shown, never lost
+            log.exception("inbound message %s could not be processed", pk)
+            _quarantine(msg, f"could not be processed ({type(exc).__name__}: {exc})"[:2000])
+        msg.processed_at = timezone.now()
+        msg.save()
+    return msg
+
+
+def _quarantine(msg: InboundMessage, reason: str) -> None:
+    msg.outcome, msg.reason = Outcome.QUARANTINED, reason or "quarantined"
+    msg.case = msg.event = msg.duplicate_of = None
+
+
+def _handle(msg: InboundMessage) -> None:
+    raw = bytes(msg.raw)
+    parsed = parse(raw)
+    msg.sender, msg.subject = parsed.sender, " ".join(parsed.subject.split())[:300]
+    msg.text, msg.html, notices = parsed.text, parsed.html, parsed.notices
+    msg.notices = notices
+    if msg.truncated:
+        limit = max_mail_bytes()
+        notices.append(f"the message of {msg.size:,} bytes is over the limit of {limit:,} bytes and was not accepted")
+        raise writing.Quarantined(f"too large: {msg.size:,} bytes (limit {limit:,}); only the headers were kept")
+    r = route(msg.recipient)
+    msg.desk = r.desk
+    if parsed.report is not None:
+        _bounce(msg, parsed.report)
+        return
+    automatic = automatic_reason(parsed.headers, parsed.sender)
+    if not parsed.sender:
+        raise writing.Quarantined("no sender address: the message names nobody to reply to")
+    if len(parsed.sender) > 254:
+        raise writing.Quarantined("the sender address is longer than 254 characters")
+    policy = preset_of(version_in_force(r.desk, msg.received_at)).policy
+    sender = identify(r.desk, parsed.sender, parsed.sender_name, timezone.localdate(msg.received_at))
+    case = find_case(r.desk, policy, parsed.subject, [*parsed.in_reply_to, *reversed(parsed.references)], sender)
+    if automatic:
+        # Never answered, never a case or a reply of its own; linked to its case when it names one.
+        msg.automatic, msg.case = True, case
+        msg.outcome, msg.reason = Outcome.IGNORED_AUTOMATIC, automatic
+        return
+    if reason := over_limit(parsed.sender, r.desk.pk, msg.received_at):
+        raise writing.Quarantined(reason)
+    if (first := _same_message_on_desk(msg)) is not None:
+        msg.outcome, msg.duplicate_of, msg.case = Outcome.DUPLICATE, first, first.case
+        msg.reason = f"also delivered to {first.recipient}"
+        return
+    if case is not None and case.status == Case.Status.CLOSED:
+        notices.append(f"case {case.number} is closed: this message opened a new case")
+        case = None
+    if case is None:
+        msg.case, msg.event = writing.new_case(r, policy, sender, parsed, msg.received_at, notices)
+        msg.outcome = Outcome.CASE
+    else:
+        msg.event, note = writing.comment(case, policy, sender, parsed, msg.received_at, notices)
+        msg.case, msg.outcome, msg.reason = case, Outcome.COMMENT, note
+        if note:
+            notices.append(note)
+    if msg.message_id:
+        ThreadRef.objects.create(message_id=msg.message_id, case=msg.case, event=msg.event)
+
+
+def _same_message_on_desk(msg: InboundMessage) -> InboundMessage | None:
+    """The same message processed before through another address of this desk (To: .no, Cc: .dk)."""
+    if not msg.message_id:
+        return None
+    return (
+        InboundMessage.objects.filter(message_id=msg.message_id, fingerprint=msg.fingerprint, desk=msg.desk)
+        .exclude(pk=msg.pk)
+        .exclude(outcome__in=[Outcome.PENDING, Outcome.QUARANTINED, Outcome.DUPLICATE])
+        .order_by("pk")
+        .first()
+    )
+
+
+def _bounce(msg: InboundMessage, report: DeliveryReport) -> None:
+    """A delivery report attaches to the case of the message that failed (never answered: it is automatic)."""
+    msg.automatic = True
+    original_id = report.original_id
+    ref = ThreadRef.objects.filter(message_id=original_id, case__desk=msg.desk).select_related("case").first()
+    if not original_id or ref is None:
+        msg.outcome = Outcome.IGNORED_AUTOMATIC
+        msg.reason = f"delivery report for a message this desk did not send ({original_id or 'no Message-ID'})"
+        return
+    msg.case, msg.event = (
+        ref.case,
+        writing.bounce(ref.case, report.recipients, report.status, report.diagnostic, msg.received_at),
+    )
+    msg.outcome, msg.reason = Outcome.BOUNCE, f"delivery to {', '.join(report.recipients) or '?'} failed"
+
+
+def _result(msg: InboundMessage, stored_now: bool) -> Result:
+    number = msg.case.number if msg.case_id and msg.case else ""
+    return Result(msg.pk, msg.outcome, number, msg.reason, stored_now)

@@ -1,0 +1,51 @@
+"""Automatic mail (never answered, never a case of its own) and the per-sender loop guard."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from casedesk.mail.models import InboundMessage
+
+_AUTO_REPLY_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponse", "x-auto-reply", "x-mail-autoreply")
+_MACHINES = ("mailer-daemon@", "postmaster@")
+
+
+def automatic_reason(headers: dict[str, str], sender: str) -> str:
+    """Why a message is automatic ('' when a person sent it): RFC 3834, Precedence, the usual auto-reply headers."""
+    auto = headers.get("auto-submitted", "").strip().lower()
+    if auto and not auto.startswith("no"):
+        return f"Auto-Submitted: {auto}"
+    precedence = headers.get("precedence", "").strip().lower()
+    if precedence in {"bulk", "list", "junk", "auto_reply"}:
+        return f"Precedence: {precedence}"
+    for name in _AUTO_REPLY_HEADERS:
+        if name in headers:
+            return f"{name} header"
+    if headers.get("return-path", "").replace(" ", "") == "<>":
+        return "null return path (a delivery report)"
+    if sender.startswith(_MACHINES):
+        return f"sent by {sender}"
+    return ""
+
+
+def sender_limit() -> tuple[int, timedelta]:
+    """The loop guard: the desk's internal setting, not a policy (default 20 messages per 10 minutes)."""
+    count = int(getattr(settings, "CASEDESK_MAIL_SENDER_LIMIT", 20))
+    minutes = int(getattr(settings, "CASEDESK_MAIL_SENDER_WINDOW_MINUTES", 10))
+    return count, timedelta(minutes=minutes)
+
+
+def over_limit(sender: str, desk_id: int, at: datetime) -> str:
+    """A reason when the sender sent more than the limit to this desk within the window, else ''."""
+    count, window = sender_limit()
+    recent = (
+        InboundMessage.objects.filter(sender=sender, desk_id=desk_id, received_at__gt=at - window, received_at__lte=at)
+        .exclude(outcome__in=[InboundMessage.Outcome.PENDING, InboundMessage.Outcome.DUPLICATE])
+        .count()
+    )
+    if recent >= count:
+        minutes = int(window.total_seconds() // 60)
+        return f"loop guard: more than {count} messages from {sender} within {minutes} minutes"
+    return ""

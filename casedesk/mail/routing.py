@@ -1,0 +1,47 @@
+"""Inbound address -> desk and queue. The queue routes only senders casedesk does not know (POLICIES 0.5):
+a known customer's case runs in the queue and on the calendar of the customer's own country."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from casedesk.desks.models import Desk, Queue
+from casedesk.desks.policies import preset_of, version_in_force
+from casedesk.mail.models import InboundAddress
+
+
+@dataclass(frozen=True)
+class Route:
+    address: str
+    desk: Desk
+    queue: Queue | None
+
+
+class RoutingError(ValueError):
+    """No desk, or more than one, receives mail at the address."""
+
+
+def route(address: str) -> Route:
+    address = address.strip().lower()
+    row = InboundAddress.objects.select_related("desk", "queue").filter(address=address).first()
+    if row is not None:
+        return Route(address, row.desk, row.queue)
+    queues = list(Queue.objects.select_related("desk").filter(email__iexact=address).order_by("desk_id", "key"))
+    if not queues:
+        raise RoutingError(f"no desk receives mail at {address or '(no recipient)'}")
+    if len({q.desk_id for q in queues}) > 1:
+        names = ", ".join(sorted({q.desk.name for q in queues}))
+        raise RoutingError(f"{address} is the address of more than one desk ({names}): keep it on one")
+    return Route(address, queues[0].desk, _shared(queues))
+
+
+def _shared(queues: list[Queue]) -> Queue:
+    """Of queues sharing one address (PLM Norway and Iceland), the policy's fallback queue takes unknown senders."""
+    if len(queues) == 1:
+        return queues[0]
+    desk = queues[0].desk
+    policy = preset_of(version_in_force(desk, timezone.now())).policy
+    fallback = getattr(policy, "fallback_queue", "")
+    return next((q for q in queues if q.key == fallback), queues[0])
