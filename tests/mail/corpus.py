@@ -180,9 +180,9 @@ def _date(name: str) -> str:
     return format_datetime(_BASE_DATE + dt.timedelta(seconds=_key(name) % (28 * 86400)))
 
 
-def _msgid(name: str, salt: str = "") -> str:
-    _, addr = _sender(name)
-    return f"<{_key(name + salt):08x}.{len(name)}@mail.{addr.split('@', 1)[1]}>"
+def _msgid(name: str, addr: str | None = None) -> str:
+    domain = (addr or _sender(name)[1]).split("@", 1)[1]
+    return f"<{_key(name):08x}.{len(name)}@mail.{domain}>"
 
 
 def _std(
@@ -205,7 +205,7 @@ def _std(
         ("To", to),
         ("Subject", subject),
         ("Date", _date(name)),
-        ("Message-ID", _msgid(name)),
+        ("Message-ID", _msgid(name, addr)),
         ("MIME-Version", "1.0"),
     ]
     if ctype is not None:
