@@ -19,6 +19,9 @@ class Profile(models.Model):
     zone = models.CharField(
         max_length=64, blank=True, validators=[validate_zone], help_text="blank: the browser's zone"
     )
+    language = models.CharField(
+        max_length=10, blank=True, choices=settings.LANGUAGES, help_text="the console's language; blank: the browser's"
+    )
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.zone or 'browser zone'}"

@@ -3,8 +3,9 @@
 A signed-in requester: their contact's language (Contact.language, mapped to the
 portal's languages: the demo data's "no" is Norwegian Bokmål, nb). Anyone else
 on the portal (signed out, or a contact whose language the portal does not
-have): the browser's Accept-Language, else English. Staff pages stay English
-for now (the console will follow the agent's own choice).
+have): the browser's Accept-Language, else English. Everywhere else (the
+console, the account page): the language the signed-in person chose in their
+profile, else the browser's, else English.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from casedesk.accounts.models import Contact
+from casedesk.core.models import Profile
 
 PORTAL_PREFIX = "/portal/"
 # Codes people and systems use for a language the portal has under another code.
@@ -47,6 +49,13 @@ def user_language(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
     return supported(code)
 
 
+def chosen_language(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
+    """The language a signed-in person chose on their settings page (agents: the console's)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return supported(Profile.objects.filter(user_id=user.pk).values_list("language", flat=True).first())
+
+
 def browser_language(request: HttpRequest) -> str | None:
     """The first language of the browser's Accept-Language that the portal has ("no" counts as nb)."""
     header = request.headers.get("Accept-Language", "")
@@ -62,11 +71,11 @@ class PortalLanguageMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware (Vary and Content-Language headers) with the portal's choice of language."""
 
     def process_request(self, request: HttpRequest) -> None:
+        user = getattr(request, "user", None)
         if request.path_info.startswith(PORTAL_PREFIX):
-            user = getattr(request, "user", None)
             language = user_language(user) or browser_language(request) or settings.LANGUAGE_CODE
         else:
-            language = settings.LANGUAGE_CODE  # staff pages: English for now
+            language = chosen_language(user) or browser_language(request) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 

@@ -256,7 +256,7 @@ def test_an_anonymous_browser_asking_for_czech_sees_the_login_page_in_czech() ->
 
 
 @pytest.mark.django_db
-def test_without_a_language_the_portal_is_english_and_staff_pages_stay_english() -> None:
+def test_without_a_language_the_portal_is_english_and_other_pages_follow_the_browser() -> None:
     page = Client().get("/portal/login/").content.decode()
     assert '<html lang="en">' in page and "Sign in to the support portal" in page
     page = Client(headers={"accept-language": "de-DE,de;q=0.9"}).get("/portal/login/").content.decode()
@@ -264,7 +264,24 @@ def test_without_a_language_the_portal_is_english_and_staff_pages_stay_english()
     page = Client(headers={"accept-language": "de,nb;q=0.8"}).get("/portal/login/").content.decode()
     assert "Logg inn på kundestøtteportalen" in page  # the first one it has
     r = Client(headers={"accept-language": "sv"}).get("/")
-    assert r["Content-Language"] == "en" and '<html lang="en">' in r.content.decode()
+    assert r["Content-Language"] == "sv" and '<html lang="sv">' in r.content.decode()
+    r = Client(headers={"accept-language": "de"}).get("/")
+    assert r["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_an_agent_reads_the_console_in_the_language_of_their_profile_whatever_the_browser_says() -> None:
+    w = world("plm-group")
+    bob = w.users["agent"]
+    client = Client(headers={"accept-language": "sv"})
+    client.force_login(bob)
+    assert client.get("/console/")["Content-Language"] == "sv"  # no choice yet: the browser's
+    client.post("/account/", {"zone": "", "language": "fi"})
+    r = client.get("/console/")
+    assert r["Content-Language"] == "fi" and '<html lang="fi">' in r.content.decode()
+    assert client.get(f"/console/cases/{w.case.number}/")["Content-Language"] == "fi"
+    refused = client.post("/account/", {"zone": "", "language": "de"})
+    assert refused.status_code == 200 and client.get("/console/")["Content-Language"] == "fi"
 
 
 @pytest.mark.django_db
