@@ -55,6 +55,9 @@ def _decode_words(value: str) -> str:
 
 def header(msg: Message, name: str) -> str:
     """The first value of a header as text ('' when absent), even when the modern parser chokes on it."""
+    raw = next(raw_values(msg, name), None)
+    if raw is not None and _has_raw_bytes(raw):
+        return clean(" ".join(_decode_words(raw).split()))  # 8-bit bytes in a header: our charset guess, not U+FFFD
     try:
         value = msg.get(name)
         if value is not None:
@@ -64,6 +67,14 @@ def header(msg: Message, name: str) -> str:
     for raw in raw_values(msg, name):
         return clean(" ".join(_decode_words(raw).split()))
     return ""
+
+
+def _has_raw_bytes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def raw_values(msg: Message, name: str) -> Iterator[str]:

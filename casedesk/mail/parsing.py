@@ -122,8 +122,8 @@ def _walk(msg: Message, out: Parsed) -> None:
             _nested(part, out, forwarded_texts)
         elif part.is_multipart():
             children = part.get_payload()
-            if isinstance(children, list):
-                queue.extend(c for c in children if isinstance(c, Message))
+            if isinstance(children, list):  # depth first, in the order the sender wrote them
+                queue.extendleft(reversed([c for c in children if isinstance(c, Message)]))
         elif ctype in {"message/delivery-status", "text/rfc822-headers", "message/disposition-notification"}:
             continue  # read by bounces.delivery_report
         elif ctype == "text/plain" and not _is_attachment(part):
