@@ -29,8 +29,8 @@ def requested_level(policy: Policy, case: Case, subject: str) -> int | None:
 
 
 def _plain(subject: str, number: str) -> str:
-    """The subject without reply prefixes, the case number and the brackets around it."""
+    """The subject without reply prefixes, the case number and the punctuation around it."""
     text = re.sub(re.escape(number), " ", subject, flags=re.IGNORECASE)
-    text = re.sub(r"[\[\]()#:]", " ", _PREFIXES.sub("", text))
+    text = re.sub(r"[^\w\s]", " ", _PREFIXES.sub("", text))  # brackets, dashes, colons around the number
     text = _PREFIXES.sub("", " ".join(text.split()))
     return " ".join(text.split()).casefold()
