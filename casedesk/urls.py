@@ -12,3 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+handler404 = "casedesk.core.errors.not_found"
+handler403 = "casedesk.core.errors.forbidden"
