@@ -22,6 +22,7 @@ from casedesk.cases.access import case_for_portal, portal_cases
 from casedesk.cases.models import Case
 from casedesk.desks.models import Desk
 from casedesk.desks.policies import preset_of, version_in_force
+from casedesk.portal import held_files
 from casedesk.portal.expected import next_expected
 from casedesk.portal.forms import CommentForm, EscalationForm, OpenCaseForm
 from casedesk.portal.gate import contact_required
@@ -83,7 +84,10 @@ def new_case(request: HttpRequest, contact: Contact) -> HttpResponse:
     desk = contact.company.desk
     policy = preset_of(version_in_force(desk, timezone.now())).policy
     form = OpenCaseForm(policy, request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        held_files.release(request.session)  # a fresh form starts without files from an abandoned one
+    elif form.is_valid():
+        kept = held_files.take(request.session, request.POST.getlist("held"))
         try:
             case = services.open_case(
                 desk,
@@ -95,15 +99,23 @@ def new_case(request: HttpRequest, contact: Contact) -> HttpResponse:
                 priority=form.cleaned_data["priority"],
                 intake=form.intake(),
                 actor=_actor(request),
-                files=form.cleaned_data["uploads"],
+                files=[*kept, *form.cleaned_data["uploads"]],
             )
         except services.CaseError as exc:
             for problem in str(exc).split("; "):
                 form.add_error(form.field_for_problem(problem), problem)
         else:
+            held_files.release(request.session)
             messages.success(request, gettext("Case %(number)s is opened.") % {"number": case.number})
             return redirect("portal:case", number=case.number)
-    return render(request, "portal/new_case.html", {"form": form, "desk": desk, "policy": policy})
+    if request.method == "POST":  # refused: keep what was uploaded so nobody picks their files again
+        shown = {str(e) for errors in form.errors.values() for e in errors}
+        for problem in held_files.hold(request.session, request.FILES.getlist("uploads")):
+            for part in problem.split("; "):
+                if part not in shown:  # the service may have named it already
+                    form.add_error("uploads", part)
+    context = {"form": form, "desk": desk, "policy": policy, "held": held_files.held(request.session)}
+    return render(request, "portal/new_case.html", context)
 
 
 def _next_escalation(policy: Policy, case: Case) -> EscalationLevel | None:

@@ -349,3 +349,36 @@ def test_files_come_with_the_case_and_are_served_only_to_who_sees_it() -> None:
     bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
     r = client.post(f"/portal/cases/{w.case.number}/comment/", {"body": "exe", "uploads": [bad]})
     assert r.status_code == 400 and "run.exe: files of type .exe are not accepted" in r.content.decode()
+
+
+def test_uploaded_files_wait_across_a_refused_form_and_come_with_the_case(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    _, _, client = _plm_requester()
+    shot = SimpleUploadedFile("screen.png", b"\x89PNG-first", content_type="image/png")
+    log = SimpleUploadedFile("solidworks.log", b"log lines", content_type="text/plain")
+    exe = SimpleUploadedFile("setup.exe", b"MZ", content_type="application/octet-stream")
+    r = client.post("/portal/new/", {**PLM_FORM, "intake_service_pack": "SP-2", "uploads": [shot, log, exe]})
+    page = r.content.decode()
+    assert r.status_code == 200 and "is not in the expected form" in page
+    assert "Files you already uploaded" in page and "screen.png" in page and "solidworks.log" in page
+    assert "setup.exe: files of type .exe are not accepted" in page  # refused now, not lost silently later
+    tokens = r.context["held"]
+    assert [h.name for h in tokens] == ["screen.png", "solidworks.log"]
+    # The requester corrects the field, unticks the log, adds one more file: the case gets the ticked and the new.
+    more = SimpleUploadedFile("second.png", b"\x89PNG-second", content_type="image/png")
+    held = [h.token for h in tokens if h.name == "screen.png"]
+    # Another requester's session cannot attach what this one holds, even with its token.
+    mallory, _ = customer(desk("plm-group"), country="SE", zone="Europe/Stockholm", tier="standard")
+    from tests.web.test_portal_world import portal_user
+
+    other = _as(Client(), portal_user(mallory))
+    assert other.post("/portal/new/", {**PLM_FORM, "held": held}).status_code == 302
+    assert not Case.objects.get(requester=mallory).attachments.exists()
+    r = client.post("/portal/new/", {**PLM_FORM, "held": held, "uploads": [more]})
+    case = Case.objects.exclude(requester=mallory).get()
+    assert r.status_code == 302
+    stored = {a.name: a.file.read() for a in case.attachments.all()}
+    assert stored == {"screen.png": b"\x89PNG-first", "second.png": b"\x89PNG-second"}
+    assert not list((tmp_path / "held").iterdir())  # nothing left waiting
