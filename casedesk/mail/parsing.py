@@ -103,7 +103,7 @@ def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
 
 
 def _ids(msg: Message, name: str) -> list[str]:
-    return [i for v in raw_values(msg, name) for i in _ID.findall(v)][:100]
+    return [i for v in raw_values(msg, name) for i in _ID.findall(clean(v))][:100]
 
 
 def _walk(msg: Message, out: Parsed) -> None:

@@ -34,7 +34,7 @@ def uploads(files: list[File], notices: list[str]) -> list[UploadedFile]:
     """The files a case can keep; each one refused (size, type, empty, too many) is named in a notice."""
     kept: list[UploadedFile] = []
     for f in files:
-        name = attachments.clean_name(f.name)
+        name = fit_name(attachments.clean_name(f.name))
         if len(kept) >= MAX_FILES:
             notices.append(f"{name}: not attached, only {MAX_FILES} files are kept per message")
             continue
@@ -49,6 +49,15 @@ def uploads(files: list[File], notices: list[str]) -> list[UploadedFile]:
             continue
         kept.append(upload)
     return kept
+
+
+def fit_name(name: str, limit: int = 150) -> str:
+    """A file name whose UTF-8 form the file system takes (255 bytes, with the store's hash prefix)."""
+    stem, dot, ext = name.rpartition(".") if "." in name[1:] else (name, "", "")
+    while len(name.encode()) > limit and stem:
+        stem = stem[:-1]
+        name = f"{stem}{dot}{ext}"
+    return name if len(name.encode()) <= limit else name.encode()[:limit].decode("utf-8", "ignore")
 
 
 def body_of(parsed: Parsed, notices: list[str]) -> str:

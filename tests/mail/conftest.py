@@ -16,3 +16,9 @@ def plm() -> Desk:
 def alice(plm: Desk) -> tuple[Contact, Contract]:
     """alice@no.test, a Norwegian PLM customer with a standard contract."""
     return customer(plm, country="NO", zone="Europe/Oslo", tier="standard")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Attachments land in the test's own directory, never in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -104,3 +104,10 @@ def test_quoted_replies_and_signatures_fold_away() -> None:
 
 def test_html_to_text_keeps_line_breaks_and_drops_style() -> None:
     assert html_to_text("<style>p{}</style><div>a</div><div>b<br>c</div>") == "a\nb\nc"
+
+
+def test_a_long_non_ascii_file_name_fits_the_file_system() -> None:
+    from casedesk.mail.writing import fit_name
+
+    name = fit_name(clean_name("å" * 300 + ".pdf"))
+    assert name.endswith("å.pdf") and len(name.encode()) <= 150
