@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from casedesk.cases import sla_state
 from casedesk.cases.models import Case, CaseEvent, SlaMetric
@@ -149,21 +150,30 @@ def metric_rows(case: Case, states: list[MetricState], events: list[CaseEvent]) 
             note = _removed_by(classified, st.cancelled_at)
         elif st.status == "overdue":
             note = "overdue"
-        priority = f"{NOT_SET} (runs on {st.priority})" if st.priority_assumed else st.priority
+        priority = (
+            gettext("priority not set (runs on %(priority)s)") % {"priority": st.priority}
+            if st.priority_assumed
+            else st.priority
+        )
         rows.append(
             MetricRow(
                 name=st.name,
                 status=st.status,
                 live=st.live,
-                target=st.target or "no target",
-                kind="internal goal" if st.goal else ("commitment" if st.target else ""),
+                target=st.target or gettext("no target"),
+                kind=gettext("internal goal") if st.goal else (gettext("commitment") if st.target else ""),
                 calendar=st.calendar,
                 priority=priority,
                 started=local(st.started_at),
                 due=local(st.due_at),
                 remaining=_remaining(st),
                 breaches=[
-                    f"missed at {local(b.at)} (target {b.target}{', internal goal' if b.goal else ''})"
+                    (
+                        gettext("missed at %(at)s (target %(target)s, internal goal)")
+                        if b.goal
+                        else gettext("missed at %(at)s (target %(target)s)")
+                    )
+                    % {"at": local(b.at), "target": b.target}
                     for b in st.breaches
                 ],
                 note=note,
@@ -176,18 +186,22 @@ def _remaining(st: MetricState) -> str:
     if not st.live or st.remaining_seconds is None:
         return ""
     if st.remaining_seconds < 0:
-        return f"overdue by {duration(-st.remaining_seconds)}"
+        return gettext("overdue by %(time)s") % {"time": duration(-st.remaining_seconds)}
     return duration(st.remaining_seconds)
 
 
 def _removed_by(classified: list[CaseEvent], at: datetime | None) -> str:
     before = [e for e in classified if at is None or e.at <= at]
     if not (before or classified):
-        return "removed"
+        return gettext("removed")
     event = (before or classified)[-1]
     kind = event.data.get("classification") or "a"
-    who = event.actor.get_username() if event.actor else "the system"
-    return f"removed by {kind} classification, by {who} at {local(event.at)}"
+    who = event.actor.get_username() if event.actor else gettext("the system")
+    return gettext("removed by %(kind)s classification, by %(who)s at %(at)s") % {
+        "kind": kind,
+        "who": who,
+        "at": local(event.at),
+    }
 
 
 def flags(case: Case) -> list[str]:
@@ -247,7 +261,7 @@ class CaseAdmin(LargeTableAdmin):
             for f in policy.intake
         ]
         rows += [format_html("<li><b>{}</b>: {}</li>", k, v) for k, v in case.intake.items() if k not in known]
-        return format_html("<ul class=\"intake\">{}</ul>", format_html_join("", "{}", ((r,) for r in rows)))
+        return format_html('<ul class="intake">{}</ul>', format_html_join("", "{}", ((r,) for r in rows)))
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         """The 24x7 evaluation only where the policy has a round-the-clock priority (PTC S0)."""

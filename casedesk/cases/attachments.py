@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext, pgettext
 
 from casedesk.cases.models import Attachment, Case, CaseEvent
 
@@ -56,9 +57,13 @@ def check(files: Sequence[UploadedFile]) -> None:
         name = clean_name(f.name or "")
         ext = os.path.splitext(name)[1].lower()
         if ext not in ALLOWED_EXTENSIONS:
-            problems.append(f"{name}: files of type {ext or '(none)'} are not accepted")
+            kind = ext or pgettext("file type", "(none)")
+            problems.append(gettext("%(name)s: files of type %(type)s are not accepted") % {"name": name, "type": kind})
         elif (f.size or 0) > limit:
-            problems.append(f"{name}: {f.size:,} bytes is over the limit of {limit:,} bytes")
+            problems.append(
+                gettext("%(name)s: %(size)s bytes is over the limit of %(limit)s bytes")
+                % {"name": name, "size": f"{f.size:,}", "limit": f"{limit:,}"}
+            )
     if problems:
         raise AttachmentError("; ".join(problems))
 

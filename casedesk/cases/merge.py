@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from casedesk.cases import services, sla_state
 from casedesk.cases.models import Attachment, Case, CaseEvent
@@ -69,18 +70,23 @@ def merge(duplicate: Case, survivor: Case, *, actor: Actor = None, at: datetime 
         rows = _locked(duplicate.pk, survivor.pk)
         dup, keep = rows.get(duplicate.pk), rows.get(survivor.pk)
         if dup is None or keep is None:
-            raise CaseError("no such case")
+            raise CaseError(gettext("no such case"))
         if dup.pk == keep.pk:
-            raise CaseError("a case cannot be merged into itself")
+            raise CaseError(gettext("a case cannot be merged into itself"))
         if dup.desk_id != keep.desk_id:
-            raise CaseError(f"{keep.number} is a case of another desk")
+            raise CaseError(gettext("%(number)s is a case of another desk") % {"number": keep.number})
         for c in (dup, keep):
             if not c.is_open:
-                raise CaseError(f"case {c.number} is {c.status}: reopen it first")
+                raise CaseError(
+                    gettext("case %(number)s is %(status)s: reopen it first") % {"number": c.number, "status": c.status}
+                )
         if dup.opened_at < keep.opened_at:
-            raise CaseError(f"merge the newer case into the older one: {dup.number} was opened before {keep.number}")
+            raise CaseError(
+                gettext("merge the newer case into the older one: %(newer)s was opened before %(older)s")
+                % {"newer": dup.number, "older": keep.number}
+            )
         if t < dup.opened_at:
-            raise CaseError("a change cannot precede the case's opening")
+            raise CaseError(gettext("a change cannot precede the case's opening"))
 
         copied = _copy_messages(dup, keep)
         CaseEvent.objects.create(

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from casedesk.accounts.models import Contact, Contract, Site
 from casedesk.cases import attachments, sla_state
@@ -87,11 +88,15 @@ def intake_problems(policy: Policy, intake: Mapping[str, str], priority: str) ->
         value = clean.get(f.key, "")
         needed = f.required and (not f.when_priority or f.when_priority == priority)
         if needed and not value:
-            problems.append(f"{f.label} is required")
+            problems.append(gettext("%(field)s is required") % {"field": f.label})
         elif value and f.pattern and not re.fullmatch(f.pattern, value):
-            problems.append(f"{f.label}: {value!r} is not in the expected form")
+            problems.append(
+                gettext("%(field)s: %(value)s is not in the expected form") % {"field": f.label, "value": repr(value)}
+            )
         elif value and f.choices and value not in f.choices:
-            problems.append(f"{f.label}: choose one of {', '.join(f.choices)}")
+            problems.append(
+                gettext("%(field)s: choose one of %(choices)s") % {"field": f.label, "choices": ", ".join(f.choices)}
+            )
     return clean, problems
 
 
@@ -106,7 +111,10 @@ def check_intake(policy: Policy, intake: Mapping[str, str], priority: str) -> di
 def _check_priority(policy: Policy, priority: str) -> None:
     if policy.priority(priority) is None:
         known = ", ".join(p.key for p in policy.priorities)
-        raise CaseError(f"unknown priority {priority!r} (this desk has {known})")
+        raise CaseError(
+            gettext("unknown priority %(priority)s (this desk has %(known)s)")
+            % {"priority": repr(priority), "known": known}
+        )
 
 
 def _choose_calendar(policy: Policy, channel: str, country: str, queue: Queue | None) -> str:
@@ -135,11 +143,17 @@ def _tier(policy: Policy, contract: Contract | None) -> str:
         return ""
     key = policy.tier_key(contract.tier)
     if key is None:
-        known = ", ".join(t.key for t in policy.tiers) or "none"
-        raise CaseError(f"tier {contract.tier!r} is not one of this desk's tiers ({known})")
+        known = ", ".join(t.key for t in policy.tiers) or pgettext("no tiers", "none")
+        raise CaseError(
+            gettext("tier %(tier)s is not one of this desk's tiers (%(known)s)")
+            % {"tier": repr(contract.tier), "known": known}
+        )
     choice = next(t for t in policy.tiers if t.key == key)
     if getattr(choice, "targets_from_contract", False) and not contract.targets:
-        raise CaseError(f"a {key} contract states its own targets, and this one states none: add them to the contract")
+        raise CaseError(
+            gettext("a %(tier)s contract states its own targets, and this one states none: add them to the contract")
+            % {"tier": key}
+        )
     return key
 
 
@@ -154,22 +168,31 @@ def _check_parties(desk: Desk, requester: Contact, contract: Contract | None, si
     """A case is opened on a desk only for a company, contact and contract of that desk (POLICIES 0.27)."""
     company = requester.company
     if company.desk_id != desk.pk:
-        raise CaseError(f"{requester.name} is a contact of {company.name}, a customer of another desk")
+        raise CaseError(
+            gettext("%(contact)s is a contact of %(company)s, a customer of another desk")
+            % {"contact": requester.name, "company": company.name}
+        )
     if contract is not None:
         if contract.desk_id != desk.pk:
-            raise CaseError("the contract belongs to another desk")
+            raise CaseError(gettext("the contract belongs to another desk"))
         if contract.company_id != company.pk:
-            raise CaseError("the contract belongs to another company")
+            raise CaseError(gettext("the contract belongs to another company"))
     if site is not None and site.company_id != company.pk:
-        raise CaseError("the site belongs to another company")
+        raise CaseError(gettext("the site belongs to another company"))
 
 
 def _zone(site: Site | None, requester: Contact) -> str:
     """The licensed user's zone: the site's, else the requester's; blank means unknown (the calendar's own)."""
     zone = (site.zone if site else "") or requester.zone or ""
     if zone and not valid_zone(zone):
-        owner = f"site {site.name}" if site and site.zone else f"contact {requester.name}"
-        raise CaseError(f"{owner} has an unknown time zone {zone!r}: correct it (an IANA name like Europe/Oslo)")
+        if site and site.zone:
+            owner = gettext("site %(name)s") % {"name": site.name}
+        else:
+            owner = gettext("contact %(name)s") % {"name": requester.name}
+        raise CaseError(
+            gettext("%(owner)s has an unknown time zone %(zone)s: correct it (an IANA name like Europe/Oslo)")
+            % {"owner": owner, "zone": repr(zone)}
+        )
     return zone
 
 
@@ -197,9 +220,9 @@ def open_case(
     at = _now(at)
     subject = subject.strip()
     if not subject:
-        raise CaseError("a subject is required")
+        raise CaseError(gettext("a subject is required"))
     if channel not in Case.Channel.values:
-        raise CaseError(f"unknown channel {channel!r}")
+        raise CaseError(gettext("unknown channel %(channel)s") % {"channel": repr(channel)})
     _check_parties(desk, requester, contract, site)
     _check_files(files)
     version = version_in_force(desk, at)
@@ -207,7 +230,7 @@ def open_case(
     if priority:
         _check_priority(policy, priority)
     elif policy.priority_required:
-        raise CaseError("a severity is required when the case is logged")
+        raise CaseError(gettext("a severity is required when the case is logged"))
     clean, problems = intake_problems(policy, intake or {}, priority)
     if problems and channel not in ASSISTED_CHANNELS:
         raise CaseError("; ".join(problems))
@@ -284,7 +307,7 @@ def _change(
     """Apply field changes to the locked case, record the event (with its files), fold it onto the clocks."""
     t = _now(at)
     if t < case.opened_at:
-        raise CaseError("a change cannot precede the case's opening")
+        raise CaseError(gettext("a change cannot precede the case's opening"))
     _check_files(files)
     for name, value in fields.items():
         setattr(case, name, value)
@@ -328,7 +351,7 @@ def assign(case: Case, assignee: User | None, *, actor: Actor = None, at: dateti
 
 def _text(body: str) -> str:
     if not body.strip():
-        raise CaseError("a reply needs a text")
+        raise CaseError(gettext("a reply needs a text"))
     return body
 
 
@@ -379,7 +402,10 @@ def info_received(case: Case, *, actor: Actor = None, at: datetime | None = None
 def classify(case: Case, classification: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
     """bug or defect (removes pending targets where the policy says so), or '' to clear."""
     if classification not in CLASSIFICATIONS:
-        raise CaseError(f"unknown classification {classification!r} (one of {', '.join(sorted(CLASSIFICATIONS))})")
+        raise CaseError(
+            gettext("unknown classification %(classification)s (one of %(known)s)")
+            % {"classification": repr(classification), "known": ", ".join(sorted(CLASSIFICATIONS))}
+        )
     before = case.classification
     fields = {"classification": classification}
     return _change(case, clock.CLASSIFIED, at, actor, fields, classification=classification, previous=before)
@@ -392,9 +418,14 @@ WORK_STATUSES = (Case.Status.OPEN, Case.Status.WAITING_ON_CUSTOMER, Case.Status.
 def set_status(case: Case, status: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
     """Open, waiting on customer or on hold with vendor (resolve, reopen and close have their own)."""
     if status not in WORK_STATUSES:
-        raise CaseError(f"unknown status {status!r} (one of {', '.join(WORK_STATUSES)}; resolve and close apart)")
+        raise CaseError(
+            gettext("unknown status %(status)s (one of %(known)s; resolve and close apart)")
+            % {"status": repr(status), "known": ", ".join(WORK_STATUSES)}
+        )
     if not case.is_open:
-        raise CaseError(f"case {case.number} is {case.status}: reopen it first")
+        raise CaseError(
+            gettext("case %(number)s is %(status)s: reopen it first") % {"number": case.number, "status": case.status}
+        )
     before = case.status
     return _change(case, clock.STATUS, at, actor, {"status": status}, status=status, previous=before)
 
@@ -408,7 +439,10 @@ def set_waiting(case: Case, waiting: bool, *, actor: Actor = None, at: datetime 
 def close(case: Case, *, actor: Actor = None, at: datetime | None = None) -> Case:
     """Close a resolved case (the requester accepted the solution, or the desk closes it)."""
     if case.status != Case.Status.RESOLVED:
-        raise CaseError(f"case {case.number} is {case.status}: only a resolved case can be closed")
+        raise CaseError(
+            gettext("case %(number)s is %(status)s: only a resolved case can be closed")
+            % {"number": case.number, "status": case.status}
+        )
     return _change(case, "closed", at, actor, {"status": Case.Status.CLOSED})
 
 
@@ -416,9 +450,11 @@ def close(case: Case, *, actor: Actor = None, at: datetime | None = None) -> Cas
 def add_cc(case: Case, contact: Contact, *, actor: Actor = None, at: datetime | None = None) -> Case:
     """Copy a contact of the same desk on the case (e-mails; portal view where the desk allows it)."""
     if contact.company.desk_id != case.desk_id:
-        raise CaseError(f"{contact.name} is a contact of another desk")
+        raise CaseError(gettext("%(contact)s is a contact of another desk") % {"contact": contact.name})
     if contact.pk == case.requester_id or CaseCC.objects.filter(case=case, contact=contact).exists():
-        raise CaseError(f"{contact.name} already follows case {case.number}")
+        raise CaseError(
+            gettext("%(contact)s already follows case %(number)s") % {"contact": contact.name, "number": case.number}
+        )
     CaseCC.objects.create(case=case, contact=contact)
     return _change(case, "cc_added", at, actor, {}, contact=contact.pk, email=contact.email)
 
@@ -427,7 +463,9 @@ def add_cc(case: Case, contact: Contact, *, actor: Actor = None, at: datetime | 
 def remove_cc(case: Case, contact: Contact, *, actor: Actor = None, at: datetime | None = None) -> Case:
     deleted, _ = CaseCC.objects.filter(case=case, contact=contact).delete()
     if not deleted:
-        raise CaseError(f"{contact.name} is not copied on case {case.number}")
+        raise CaseError(
+            gettext("%(contact)s is not copied on case %(number)s") % {"contact": contact.name, "number": case.number}
+        )
     return _change(case, "cc_removed", at, actor, {}, contact=contact.pk, email=contact.email)
 
 
@@ -436,11 +474,18 @@ def resolve(case: Case, resolution: str, *, actor: Actor = None, at: datetime | 
     """Resolve with the kind of resolution; every clock stops (met before its due, missed after)."""
     kinds = _policy(case).resolution_kinds
     if not resolution:
-        raise CaseError("say how the case was resolved" + (f" ({', '.join(kinds)})" if kinds else ""))
+        if kinds:
+            raise CaseError(gettext("say how the case was resolved (%(kinds)s)") % {"kinds": ", ".join(kinds)})
+        raise CaseError(gettext("say how the case was resolved"))
     if kinds and resolution not in kinds:
-        raise CaseError(f"unknown resolution {resolution!r}: this desk resolves as {', '.join(kinds)}")
+        raise CaseError(
+            gettext("unknown resolution %(resolution)s: this desk resolves as %(kinds)s")
+            % {"resolution": repr(resolution), "kinds": ", ".join(kinds)}
+        )
     if not case.is_open:
-        raise CaseError(f"case {case.number} is already {case.status}")
+        raise CaseError(
+            gettext("case %(number)s is already %(status)s") % {"number": case.number, "status": case.status}
+        )
     fields = {"status": Case.Status.RESOLVED, "resolution": resolution}
     return _change(case, clock.RESOLVED, at, actor, fields, resolution=resolution)
 
@@ -450,7 +495,9 @@ def close_as_duplicate(case: Case, of: str, *, actor: Actor = None, at: datetime
     """Resolve and close a case merged into case `of`: every clock stops as on any resolution.
     "duplicate" stands outside the policy's own resolution kinds: the case was never worked on its own."""
     if not case.is_open:
-        raise CaseError(f"case {case.number} is {case.status}: reopen it first")
+        raise CaseError(
+            gettext("case %(number)s is %(status)s: reopen it first") % {"number": case.number, "status": case.status}
+        )
     fields = {"status": Case.Status.CLOSED, "resolution": "duplicate"}
     return _change(case, clock.RESOLVED, at, actor, fields, resolution=f"merged into {of}", merged_into=of)
 
@@ -458,7 +505,7 @@ def close_as_duplicate(case: Case, of: str, *, actor: Actor = None, at: datetime
 @_writes
 def reopen(case: Case, *, actor: Actor = None, at: datetime | None = None) -> Case:
     if case.status not in {Case.Status.RESOLVED, Case.Status.CLOSED}:
-        raise CaseError(f"case {case.number} is not resolved")
+        raise CaseError(gettext("case %(number)s is not resolved") % {"number": case.number})
     return _change(case, clock.REOPENED, at, actor, {"status": Case.Status.OPEN, "resolution": ""})
 
 
@@ -467,7 +514,7 @@ def record_review(case: Case, note: str, *, actor: Actor = None, at: datetime | 
     """A formal management review held (PTC S0, due at fixed 24-hour marks)."""
     reviews = [k for k, m in _policy(case).metrics.items() if m.kind == "review"]
     if not SlaMetric.objects.filter(case=case, metric__in=reviews, live=True).exists():
-        raise CaseError(f"no management review is due on case {case.number}")
+        raise CaseError(gettext("no management review is due on case %(number)s") % {"number": case.number})
     return _change(case, clock.REVIEW, at, actor, {}, note=note)
 
 
@@ -482,7 +529,10 @@ def agree_schedule(case: Case, metric: str, target: str, *, actor: Actor = None,
     """A schedule agreed with the customer for this case (PTC S3 updates): from now on a commitment."""
     spec = _policy(case).metrics.get(metric)
     if spec is None:
-        raise CaseError(f"unknown metric {metric!r} (this desk has {', '.join(_policy(case).metrics)})")
+        raise CaseError(
+            gettext("unknown metric %(metric)s (this desk has %(known)s)")
+            % {"metric": repr(metric), "known": ", ".join(_policy(case).metrics)}
+        )
     try:
         check_target(target)
     except ValueError as exc:
@@ -501,7 +551,7 @@ def _is_manager(desk_id: int, user: Actor) -> bool:
 def mark_critical(case: Case, critical: bool, *, actor: Actor = None, at: datetime | None = None) -> Case:
     """A support manager marks the matter critical (it opens the critical escalation route)."""
     if not _is_manager(case.desk_id, actor):
-        raise CaseError("only a support manager of this desk can mark a case critical")
+        raise CaseError(gettext("only a support manager of this desk can mark a case critical"))
     return _change(case, "critical", at, actor, {"critical": critical}, critical=critical, previous=case.critical)
 
 
@@ -511,20 +561,29 @@ def escalate(case: Case, level: int, reason: str, *, actor: Actor = None, at: da
     levels = _policy(case).section("escalation") or []
     known = {lv["level"]: lv for lv in levels}
     if level not in known:
-        raise CaseError(f"this desk has no escalation level {level}")
+        raise CaseError(gettext("this desk has no escalation level %(level)s") % {"level": level})
     entry = known[level]
     if level <= case.escalation_level:
-        raise CaseError(f"case {case.number} is already at escalation level {case.escalation_level}")
+        raise CaseError(
+            gettext("case %(number)s is already at escalation level %(level)s")
+            % {"number": case.number, "level": case.escalation_level}
+        )
     if entry.get("critical_only"):
         allowed = entry.get("when_priority") or []
         if case.priority not in allowed and not case.critical:
-            names = " or ".join(allowed) if allowed else "no priority"
-            raise CaseError(f"{entry['name']} is only for critical matters: a {names} case or one marked critical")
+            joiner = pgettext("between priority names", " or ")
+            names = joiner.join(allowed) if allowed else gettext("no priority")
+            raise CaseError(
+                gettext("%(level)s is only for critical matters: a %(priorities)s case or one marked critical")
+                % {"level": entry["name"], "priorities": names}
+            )
     else:
         ordinary = sorted(k for k, lv in known.items() if not lv.get("critical_only"))
         expected = next((k for k in ordinary if k > case.escalation_level), None)
         if level != expected:
-            raise CaseError(f"escalation goes one level at a time: next is level {expected}")
+            raise CaseError(
+                gettext("escalation goes one level at a time: next is level %(level)s") % {"level": expected}
+            )
     before = case.escalation_level
     fields = {"escalation_level": level}
     data = {"level": level, "reason": reason, "previous": before, "subject": entry.get("subject", "")}

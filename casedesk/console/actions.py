@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from casedesk.accounts.models import Contact
@@ -32,7 +33,7 @@ def _member(case: Case, user_id: str) -> User | None:
         return None
     user = User.objects.filter(pk=int(user_id), desk_memberships__desk_id=case.desk_id).first()
     if user is None:
-        raise services.CaseError("choose a member of this desk")
+        raise services.CaseError(gettext("choose a member of this desk"))
     return user
 
 
@@ -41,14 +42,14 @@ def _contact(case: Case, email: str) -> Contact:
         Contact.objects.filter(company__desk_id=case.desk_id, email__iexact=email).select_related("company").first()
     )
     if contact is None:
-        raise services.CaseError(f"no contact {email} among this desk's customers")
+        raise services.CaseError(gettext("no contact %(email)s among this desk's customers") % {"email": email})
     return contact
 
 
 def _copied(case: Case, contact_id: int) -> Contact:
     cc = CaseCC.objects.filter(case=case, contact_id=contact_id).select_related("contact").first()
     if cc is None:
-        raise services.CaseError("that contact is not copied on this case")
+        raise services.CaseError(gettext("that contact is not copied on this case"))
     return cc.contact
 
 
@@ -57,90 +58,98 @@ def _merge(user: User, case: Case, d: dict) -> Done:
     try:
         survivor = case_for_console(user, number)
     except CaseNotFound:
-        raise services.CaseError(f"no case {number} on your desks") from None
+        raise services.CaseError(gettext("no case %(number)s on your desks") % {"number": number}) from None
     merge.merge(case, survivor, actor=user)
-    return f"Merged into {survivor.number}."
+    return gettext("Merged into %(number)s.") % {"number": survivor.number}
 
 
 def _reply(u: User, c: Case, d: dict) -> Done:
     services.agent_reply(c, u, d["body"])
-    return "Reply sent."
+    return gettext("Reply sent.")
 
 
 def _note(u: User, c: Case, d: dict) -> Done:
     services.add_note(c, u, d["body"])
-    return "Note added."
+    return gettext("Note added.")
 
 
 def _assign(u: User, c: Case, d: dict) -> Done:
     services.assign(c, _member(c, d["assignee"]), actor=u)
-    return f"Assigned to {c.assignee.get_username()}." if c.assignee else "Unassigned."
+    if c.assignee:
+        return gettext("Assigned to %(user)s.") % {"user": c.assignee.get_username()}
+    return gettext("Unassigned.")
 
 
 def _priority(u: User, c: Case, d: dict) -> Done:
     services.set_priority(c, d["priority"], actor=u)
-    return f"Priority set to {d['priority']}."
+    return gettext("Priority set to %(priority)s.") % {"priority": d["priority"]}
 
 
 def _classify(u: User, c: Case, d: dict) -> Done:
     services.classify(c, d["classification"], actor=u)
-    return f"Classified as {d['classification']}." if d["classification"] else "Classification cleared."
+    if d["classification"]:
+        return gettext("Classified as %(classification)s.") % {"classification": d["classification"]}
+    return gettext("Classification cleared.")
 
 
 def _status(u: User, c: Case, d: dict) -> Done:
     services.set_status(c, d["status"], actor=u)
-    return f"Status: {c.get_status_display()}."
+    return gettext("Status: %(status)s.") % {"status": c.get_status_display()}
 
 
 def _resolve(u: User, c: Case, d: dict) -> Done:
     services.resolve(c, d["resolution"], actor=u)
-    return f"Resolved: {d['resolution']}."
+    return gettext("Resolved: %(resolution)s.") % {"resolution": d["resolution"]}
 
 
 def _reopen(u: User, c: Case, d: dict) -> Done:
     services.reopen(c, actor=u)
-    return "Case reopened."
+    return gettext("Case reopened.")
 
 
 def _close(u: User, c: Case, d: dict) -> Done:
     services.close(c, actor=u)
-    return "Case closed."
+    return gettext("Case closed.")
 
 
 def _cc_add(u: User, c: Case, d: dict) -> Done:
     services.add_cc(c, _contact(c, d["email"]), actor=u)
-    return f"{d['email']} is copied on the case."
+    return gettext("%(email)s is copied on the case.") % {"email": d["email"]}
 
 
 def _cc_remove(u: User, c: Case, d: dict) -> Done:
     contact = _copied(c, d["contact"])
     services.remove_cc(c, contact, actor=u)
-    return f"{contact.email} is no longer copied."
+    return gettext("%(email)s is no longer copied.") % {"email": contact.email}
 
 
 def _escalate(u: User, c: Case, d: dict) -> Done:
     services.escalate(c, d["level"], d["reason"], actor=u)
-    return f"Escalated to level {d['level']}."
+    return gettext("Escalated to level %(level)s.") % {"level": d["level"]}
 
 
 def _critical(u: User, c: Case, d: dict) -> Done:
     services.mark_critical(c, d["critical"], actor=u)
-    return "Marked critical." if d["critical"] else "No longer marked critical."
+    return gettext("Marked critical.") if d["critical"] else gettext("No longer marked critical.")
 
 
 def _review(u: User, c: Case, d: dict) -> Done:
     services.record_review(c, d["note"], actor=u)
-    return "Management review recorded."
+    return gettext("Management review recorded.")
 
 
 def _round_the_clock(u: User, c: Case, d: dict) -> Done:
     services.set_round_the_clock(c, d["needed"], actor=u)
-    return "24x7 evaluation recorded: " + ("needed." if d["needed"] else "not needed.")
+    return (
+        gettext("24x7 evaluation recorded: needed.")
+        if d["needed"]
+        else gettext("24x7 evaluation recorded: not needed.")
+    )
 
 
 def _schedule(u: User, c: Case, d: dict) -> Done:
     services.agree_schedule(c, d["metric"], d["target"].strip(), actor=u)
-    return f"Update schedule agreed: every {d['target'].strip()}."
+    return gettext("Update schedule agreed: every %(target)s.") % {"target": d["target"].strip()}
 
 
 ACTIONS: dict[str, Action] = {
@@ -185,7 +194,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponseBase:
                 target = form.cleaned_data["into"].strip()
             return redirect("console:case", number=target)
     else:
-        messages.error(request, "Please correct the form below.")
+        messages.error(request, gettext("Please correct the form below."))
     return _render(request, user, case, {action: form}, status=400)
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from casedesk.cases import services
@@ -29,7 +30,7 @@ def _assignee(case: Case, choice: str) -> User | None:
         return None
     user = User.objects.filter(pk=int(choice), desk_memberships__desk_id=case.desk_id).first()
     if user is None:
-        raise services.CaseError("the assignee is not a member of this case's desk")
+        raise services.CaseError(gettext("the assignee is not a member of this case's desk"))
     return user
 
 
@@ -53,32 +54,33 @@ def bulk(request: HttpRequest) -> HttpResponseBase:
     assignee = request.POST.get("assignee", "")
     status = request.POST.get("status", "")
     if not numbers:
-        messages.error(request, "Tick at least one case first.")
+        messages.error(request, gettext("Tick at least one case first."))
         return back
     if len(numbers) > MAX_CASES:
-        messages.error(request, f"At most {MAX_CASES} cases at a time.")
+        messages.error(request, gettext("At most %(count)d cases at a time.") % {"count": MAX_CASES})
         return back
     if not (assignee == "-" or assignee.isdigit()) and assignee:
-        messages.error(request, "Choose an assignee from the list.")
+        messages.error(request, gettext("Choose an assignee from the list."))
         return back
     if status and status not in STATUSES:
-        messages.error(request, "Choose a status from the list.")
+        messages.error(request, gettext("Choose a status from the list."))
         return back
     if not assignee and not status:
-        messages.error(request, "Choose an assignee or a status to apply.")
+        messages.error(request, gettext("Choose an assignee or a status to apply."))
         return back
     done, failed = [], []
     for number in numbers:
         try:
             _apply(user, case_for_console(user, number), assignee, status)
         except CaseNotFound:
-            failed.append(f"{number}: no such case on your desks")
+            failed.append(gettext("%(number)s: no such case on your desks") % {"number": number})
         except services.CaseError as exc:
             failed.append(f"{number}: {exc}")
         else:
             done.append(number)
     if done:
-        messages.success(request, f"Changed {len(done)} case{'s' if len(done) != 1 else ''}: {', '.join(done)}.")
+        changed = ngettext("Changed %(count)d case: %(numbers)s.", "Changed %(count)d cases: %(numbers)s.", len(done))
+        messages.success(request, changed % {"count": len(done), "numbers": ", ".join(done)})
     for problem in failed:
         messages.error(request, problem)
     return back

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from casedesk.cases import sla_state
 from casedesk.cases.admin import NOT_SET, MetricRow, flags, metric_rows
@@ -54,7 +55,32 @@ KIND_CLASS = {
     clock.INTERNAL_NOTE: "internal",
     clock.BREACHED: "record breach",
 }
-KIND_BADGE = {clock.AGENT_REPLY: "public reply", clock.CUSTOMER_REPLY: "customer", clock.INTERNAL_NOTE: "internal note"}
+KIND_BADGE = {
+    clock.AGENT_REPLY: gettext_lazy("public reply"),
+    clock.CUSTOMER_REPLY: pgettext_lazy("timeline badge", "customer"),
+    clock.INTERNAL_NOTE: gettext_lazy("internal note"),
+}
+
+# The header's flags and the clocks' states as the agent reads them (the English words stay the CSS hooks).
+FLAG_WORDS = {
+    "information missing": gettext_lazy("information missing"),
+    "needs triage": gettext_lazy("needs triage"),
+    "no contract: no SLA": gettext_lazy("no contract: no SLA"),
+    "critical": pgettext_lazy("case flag", "critical"),
+    "commitment missed": gettext_lazy("commitment missed"),
+    NOT_SET: gettext_lazy("priority not set"),
+}
+STATE_WORDS = {
+    "waiting": pgettext_lazy("SLA clock state", "waiting"),
+    "running": pgettext_lazy("SLA clock state", "running"),
+    "paused": pgettext_lazy("SLA clock state", "paused"),
+    "overdue": pgettext_lazy("SLA clock state", "overdue"),
+    "met": pgettext_lazy("SLA clock state", "met"),
+    "missed": pgettext_lazy("SLA clock state", "missed"),
+    "cancelled": pgettext_lazy("SLA clock state", "cancelled"),
+    "no_target": pgettext_lazy("SLA clock state", "no target"),
+    "skipped": pgettext_lazy("SLA clock state", "skipped"),
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,7 @@ class SlaRow:
     due_requester: str  # the due time in the requester's zone
     seconds: int | None  # business time left as of now, for the countdown (running clocks only)
     ticking: bool  # the metric's calendar is open now
+    state: str  # the metric's status in words
 
 
 @dataclass(frozen=True)
@@ -89,7 +116,7 @@ def _in_zone(t: datetime | None, zone: ZoneInfo) -> str:
 
 def _shown(value: object) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return str(value)
@@ -101,7 +128,8 @@ def _sla_row(case: Case, row: MetricRow, st: MetricState, zone: ZoneInfo, now: d
     if running:
         cal = calendar_of(case.policy_version, st.calendar, case.calendar_zone or None) if st.calendar else None
         ticking = (cal or case_calendar(case)).is_open(now)
-    return SlaRow(row, _in_zone(st.due_at, zone), st.remaining_seconds if running else None, ticking)
+    state = str(STATE_WORDS.get(row.status, row.status))
+    return SlaRow(row, _in_zone(st.due_at, zone), st.remaining_seconds if running else None, ticking, state)
 
 
 def _what(event: CaseEvent) -> str:
@@ -114,10 +142,12 @@ def timeline(events: list[CaseEvent]) -> list[Entry]:
     return [
         Entry(
             at=local(e.at),
-            who=e.actor.get_username() if e.actor else ("the clock" if e.kind == clock.BREACHED else "system"),
+            who=e.actor.get_username()
+            if e.actor
+            else (gettext("the clock") if e.kind == clock.BREACHED else gettext("system")),
             kind=e.kind.replace("_", " "),
             css=KIND_CLASS.get(e.kind, "record"),
-            badge=KIND_BADGE.get(e.kind, ""),
+            badge=str(KIND_BADGE.get(e.kind, "")),
             what=_what(e),
             body=e.body,
             files=[(a.pk, a.name) for a in e.attachments.all()],
@@ -139,7 +169,7 @@ def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.F
     return {
         "case": case,
         "policy": policy,
-        "flags": header_flags,
+        "flags": [(flag, str(FLAG_WORDS.get(flag, flag))) for flag in header_flags],
         "now": local(now),
         "requester_zone": zone.key,
         "sla": [
@@ -159,7 +189,7 @@ def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.F
         "calendar": case_calendar(case),
         "opened": local(case.opened_at),
         "intake": [
-            (fld.label, fld.help, case.intake.get(fld.key) or ("missing" if fld.required else "-"))
+            (fld.label, fld.help, case.intake.get(fld.key) or (gettext("missing") if fld.required else "-"))
             for fld in policy.intake
         ],
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 from casedesk.cases.models import Case
 from casedesk.cases.services import CLASSIFICATIONS, WORK_STATUSES
@@ -31,19 +32,25 @@ class CaseForm(forms.Form):
 
 
 class ReplyForm(CaseForm):
-    body = forms.CharField(label="Public reply", widget=forms.Textarea(attrs={"id": "reply-body", "rows": 5}))
+    body = forms.CharField(
+        label=gettext_lazy("Public reply"), widget=forms.Textarea(attrs={"id": "reply-body", "rows": 5})
+    )
 
 
 class NoteForm(CaseForm):
-    body = forms.CharField(label="Internal note", widget=forms.Textarea(attrs={"id": "note-body", "rows": 4}))
+    body = forms.CharField(
+        label=gettext_lazy("Internal note"), widget=forms.Textarea(attrs={"id": "note-body", "rows": 4})
+    )
 
 
 class AssignForm(CaseForm):
-    assignee = forms.ChoiceField(label="Assign to", required=False, widget=forms.Select(attrs={"id": "assign-user"}))
+    assignee = forms.ChoiceField(
+        label=gettext_lazy("Assign to"), required=False, widget=forms.Select(attrs={"id": "assign-user"})
+    )
 
     def setup(self) -> None:
         members = Membership.objects.filter(desk_id=self.case.desk_id).select_related("user")
-        choices = [("", "nobody")]
+        choices = [("", pgettext("assignee", "nobody"))]
         choices += [(str(m.user_id), m.user.get_username()) for m in members.order_by("user__username")]
         field = self.fields["assignee"]
         assert isinstance(field, forms.ChoiceField)
@@ -59,39 +66,40 @@ def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]], initia
 
 
 class PriorityForm(CaseForm):
-    priority = forms.ChoiceField(label="Priority", widget=forms.RadioSelect)
+    priority = forms.ChoiceField(label=gettext_lazy("Priority"), widget=forms.RadioSelect)
 
     def setup(self) -> None:
         _choices(self, "priority", [(p.key, p.name) for p in self.policy.priorities], self.case.priority)
 
 
 class ClassifyForm(CaseForm):
-    classification = forms.ChoiceField(label="Classification", required=False)
+    classification = forms.ChoiceField(label=gettext_lazy("Classification"), required=False)
 
     def setup(self) -> None:
-        choices = [("", "not classified")] + [(c, c) for c in sorted(CLASSIFICATIONS) if c]
+        choices = [("", gettext("not classified"))] + [(c, c) for c in sorted(CLASSIFICATIONS) if c]
         _choices(self, "classification", choices, self.case.classification)
 
 
 class StatusForm(CaseForm):
-    status = forms.ChoiceField(label="Status")
+    status = forms.ChoiceField(label=gettext_lazy("Status"))
 
     def setup(self) -> None:
         _choices(self, "status", [(s, Case.Status(s).label) for s in WORK_STATUSES], self.case.status)
 
 
 class ResolveForm(CaseForm):
-    resolution = forms.CharField(label="Resolution", max_length=50)
+    resolution = forms.CharField(label=gettext_lazy("Resolution"), max_length=50)
 
     def setup(self) -> None:
         kinds = self.policy.resolution_kinds
         if kinds:  # the policy names its kinds: choose one; otherwise say it in a few words
-            self.fields["resolution"] = forms.ChoiceField(label="Resolution", choices=[(k, k) for k in kinds])
+            self.fields["resolution"] = forms.ChoiceField(label=gettext("Resolution"), choices=[(k, k) for k in kinds])
 
 
 class CcAddForm(CaseForm):
     email = forms.EmailField(
-        label="Copy a contact", widget=forms.EmailInput(attrs={"list": "cc-contacts", "autocomplete": "off"})
+        label=gettext_lazy("Copy a contact"),
+        widget=forms.EmailInput(attrs={"list": "cc-contacts", "autocomplete": "off"}),
     )
 
 
@@ -115,8 +123,8 @@ def escalation_levels(case: Case, policy: Policy) -> tuple[list[EscalationLevel]
 
 
 class EscalateForm(CaseForm):
-    level = forms.TypedChoiceField(label="Escalate to", coerce=int)
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    level = forms.TypedChoiceField(label=gettext_lazy("Escalate to"), coerce=int)
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def setup(self) -> None:
         allowed, nxt = escalation_levels(self.case, self.policy)
@@ -126,16 +134,20 @@ class EscalateForm(CaseForm):
 
 
 class CriticalForm(CaseForm):
-    critical = forms.TypedChoiceField(choices=[("1", "critical"), ("0", "not critical")], coerce=lambda v: v == "1")
+    critical = forms.TypedChoiceField(
+        choices=[("1", gettext_lazy("critical")), ("0", gettext_lazy("not critical"))], coerce=lambda v: v == "1"
+    )
 
 
 class ReviewForm(CaseForm):
-    note = forms.CharField(label="Review note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=gettext_lazy("Review note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RoundTheClockForm(CaseForm):
     needed = forms.TypedChoiceField(
-        label="24x7 work", choices=[("1", "needed"), ("0", "not needed")], coerce=lambda v: v == "1"
+        label=gettext_lazy("24x7 work"),
+        choices=[("1", pgettext_lazy("24x7 work", "needed")), ("0", pgettext_lazy("24x7 work", "not needed"))],
+        coerce=lambda v: v == "1",
     )
 
     def setup(self) -> None:
@@ -148,8 +160,10 @@ def schedulable(policy: Policy) -> list[tuple[str, str]]:
 
 
 class ScheduleForm(CaseForm):
-    metric = forms.ChoiceField(label="Metric")
-    target = forms.CharField(label="Agreed every", max_length=20, help_text="for example 2bd, 8h, 1w")
+    metric = forms.ChoiceField(label=gettext_lazy("Metric"))
+    target = forms.CharField(
+        label=gettext_lazy("Agreed every"), max_length=20, help_text=gettext_lazy("for example 2bd, 8h, 1w")
+    )
 
     def setup(self) -> None:
         metrics = schedulable(self.policy)
@@ -157,7 +171,9 @@ class ScheduleForm(CaseForm):
 
 
 class MergeForm(CaseForm):
-    into = forms.CharField(label="Merge this case into", max_length=30, help_text="the case number that stays")
+    into = forms.CharField(
+        label=gettext_lazy("Merge this case into"), max_length=30, help_text=gettext_lazy("the case number that stays")
+    )
 
 
 class EmptyForm(CaseForm):

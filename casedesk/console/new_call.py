@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from casedesk.accounts.models import Contact, Contract
 from casedesk.cases import services
@@ -31,12 +32,12 @@ def phone_channels(policy: Policy) -> list[tuple[str, str]]:
 
 class CallForm(forms.Form):
     contact = forms.EmailField(
-        label="Caller (contact e-mail)",
+        label=gettext_lazy("Caller (contact e-mail)"),
         widget=forms.EmailInput(attrs={"list": "call-contacts", "autocomplete": "off", "autofocus": True}),
-        help_text="type a name, company or e-mail: matching contacts of this desk are offered",
+        help_text=gettext_lazy("type a name, company or e-mail: matching contacts of this desk are offered"),
     )
-    channel = forms.ChoiceField(label="Line")
-    priority = forms.ChoiceField(label="Priority", required=False, widget=forms.RadioSelect)
+    channel = forms.ChoiceField(label=gettext_lazy("Line"))
+    priority = forms.ChoiceField(label=gettext_lazy("Priority"), required=False, widget=forms.RadioSelect)
     subject = forms.CharField(max_length=300)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -52,14 +53,18 @@ class CallForm(forms.Form):
         priority.required = policy.priority_required
         for f in policy.intake:
             # Never required here: a phone case with missing intake is opened and flagged by the service.
-            label = f"{f.label} (required)" if f.required and not f.when_priority else f.label
+            label = (
+                gettext("%(field)s (required)") % {"field": f.label} if f.required and not f.when_priority else f.label
+            )
             self.fields[f"intake_{f.key}"] = forms.CharField(label=label, required=False, help_text=f.help)
 
     def clean_contact(self) -> Contact:
         email = self.cleaned_data["contact"]
         contact = Contact.objects.filter(company__desk=self.desk, email__iexact=email).select_related("company").first()
         if contact is None:
-            raise forms.ValidationError(f"no contact {email} among {self.desk.name}'s customers")
+            raise forms.ValidationError(
+                gettext("no contact %(email)s among %(desk)s's customers") % {"email": email, "desk": self.desk.name}
+            )
         return contact
 
     def intake(self) -> dict[str, str]:
@@ -106,8 +111,11 @@ def new_call(request: HttpRequest) -> HttpResponse:
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
-            flagged = " Information is missing: it is flagged on the case." if case.info_missing else ""
-            messages.success(request, f"Case {case.number} is opened.{flagged}")
+            if case.info_missing:
+                done = gettext("Case %(number)s is opened. Information is missing: it is flagged on the case.")
+            else:
+                done = gettext("Case %(number)s is opened.")
+            messages.success(request, done % {"number": case.number})
             return redirect("console:case", number=case.number)
     status = 400 if request.method == "POST" else 200
     context = {"desks": desks, "desk": desk, "policy": policy, "form": form}

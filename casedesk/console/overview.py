@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from casedesk.cases.models import Case, SlaMetric
 from casedesk.desks.models import Desk
@@ -49,7 +50,7 @@ def _midnight(day: date) -> datetime:
 
 def _by_queue_and_agent(qs: QuerySet[SlaMetric]) -> Counter[tuple[str, str]]:
     rows = qs.values_list("case__queue__name", "case__assignee__username").annotate(n=Count("id"))
-    return Counter({(q or "-", a or "unassigned"): n for q, a, n in rows})
+    return Counter({(q or "-", a or gettext("unassigned")): n for q, a, n in rows})
 
 
 def overview(desk: Desk, now: datetime | None = None) -> Overview:

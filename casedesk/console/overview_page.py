@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from casedesk.cases.access import staff_desk_ids
 from casedesk.console.charts import Series, stacked_bars
@@ -29,13 +31,13 @@ def _managed(request: HttpRequest, slug: str) -> Desk:
 @login_required
 def overview_page(request: HttpRequest, slug: str) -> HttpResponse:
     view = overview(_managed(request, slug))
-    labels = [f"{w.start:%d %b}" for w in view.weeks]
+    labels = [date_format(w.start, "d M") for w in view.weeks]
     chart = stacked_bars(
         labels,
         [
-            Series("met", "#2e7d32", [w.met for w in view.weeks]),
-            Series("missed", "#c62828", [w.missed for w in view.weeks]),
-            Series("removed (bug/defect)", "#9e9e9e", [w.removed for w in view.weeks]),
+            Series(gettext("met"), "#2e7d32", [w.met for w in view.weeks]),
+            Series(gettext("missed"), "#c62828", [w.missed for w in view.weeks]),
+            Series(gettext("removed (bug/defect)"), "#9e9e9e", [w.removed for w in view.weeks]),
         ],
     )
     rows = sorted(set(view.missed_today) | set(view.missed_week) | set(view.due_today))

@@ -14,6 +14,7 @@ from typing import cast
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from casedesk.cases.access import console_cases
 from casedesk.cases.models import Case, CaseEvent, CaseQuerySet
@@ -21,7 +22,11 @@ from casedesk.console.remaining import Remaining, age, remaining
 from casedesk.desks.models import Desk, Queue, Team
 
 PAGE = 25
-SLA_STATES = {"overdue": "overdue", "due_later": "due later", "no_clock": "no clock"}
+SLA_STATES = {
+    "overdue": gettext_lazy("overdue"),
+    "due_later": gettext_lazy("due later"),
+    "no_clock": gettext_lazy("no clock"),
+}
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ def _narrowed(user: User, f: Filters, now: datetime) -> tuple[QuerySet[Case], st
         if f.desk is None or exact.exists():
             qs = exact
             if f.desk is None:
-                note = "Choose a desk to search subjects and messages; without one, only case numbers match."
+                note = gettext("Choose a desk to search subjects and messages; without one, only case numbers match.")
         else:
             in_messages = CaseEvent.objects.filter(case__desk=f.desk, body__icontains=f.text).values("case_id")
             qs = qs.filter(Q(subject__icontains=f.text) | Q(pk__in=in_messages))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from casedesk.cases.models import Case
 from casedesk.core.localtime import duration
 from casedesk.desks.policies import calendar_of, preset_of
@@ -27,7 +29,7 @@ class Remaining:
     @property
     def text(self) -> str:
         if self.seconds < 0:
-            return f"overdue by {duration(-self.seconds)}"
+            return gettext("overdue by %(time)s") % {"time": duration(-self.seconds)}
         return duration(self.seconds)
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from casedesk.console.gate import agent, member_required
@@ -38,14 +39,17 @@ def save(request: HttpRequest) -> HttpResponseBase:
     name = " ".join(request.POST.get("name", "").split())
     query = clean_query(request.POST.get("query", ""))
     if not name:
-        messages.error(request, "Give the view a name to save it.")
+        messages.error(request, gettext("Give the view a name to save it."))
     elif len(name) > 80:
-        messages.error(request, "A view's name can have at most 80 characters.")
+        messages.error(request, gettext("A view's name can have at most 80 characters."))
     elif not SavedView.objects.filter(user=user, name=name).exists() and user.saved_views.count() >= MAX_VIEWS:
-        messages.error(request, f"You have {MAX_VIEWS} saved views: delete one before saving another.")
+        messages.error(
+            request, gettext("You have %(count)d saved views: delete one before saving another.") % {"count": MAX_VIEWS}
+        )
     else:
         _view, created = SavedView.objects.update_or_create(user=user, name=name, defaults={"query": query})
-        messages.success(request, f"View “{name}” {'saved' if created else 'updated'}.")
+        done = gettext("View “%(name)s” saved.") if created else gettext("View “%(name)s” updated.")
+        messages.success(request, done % {"name": name})
     return _back(query)
 
 
@@ -54,5 +58,5 @@ def save(request: HttpRequest) -> HttpResponseBase:
 def delete(request: HttpRequest, view_id: int) -> HttpResponseBase:
     view = get_object_or_404(SavedView, pk=view_id, user=agent(request))  # another agent's view: 404
     view.delete()
-    messages.success(request, f"View “{view.name}” deleted.")
+    messages.success(request, gettext("View “%(name)s” deleted.") % {"name": view.name})
     return _back(clean_query(request.POST.get("query", "")))
