@@ -1,0 +1,125 @@
+"""A real Debian dovecot for the IMAP tests, on a free loopback port, with its maildirs in a temporary directory
+(RECIPES.md section 2). Any user name logs in with `secret` and gets a maildir of its own, so a test that picks a
+fresh user starts with an empty mailbox."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+DOVECOT = Path("/usr/sbin/dovecot")
+PASSWORD = "secret"
+
+CONF = """\
+base_dir = {d}/run
+state_dir = {d}/state
+log_path = {d}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+mail_uid = nobody
+mail_gid = nogroup
+mail_location = maildir:{d}/mail/%u
+passdb {{
+  driver = static
+  args = password={password}
+}}
+userdb {{
+  driver = static
+  args = home={d}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = {port}
+  }}
+}}
+"""
+
+
+@dataclass(frozen=True)
+class Dovecot:
+    host: str
+    port: int
+    password: str
+    directory: Path
+    pid: int
+
+    def log(self) -> str:
+        path = self.directory / "dovecot.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def kick(self, user: str) -> None:
+        """Disconnect every session of `user` (the server side of a dropped connection)."""
+        subprocess.run(
+            ["/usr/bin/doveadm", "-c", str(self.directory / "dovecot.conf"), "kick", user],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for_greeting(proc: subprocess.Popen[bytes], port: int, directory: Path, timeout: float = 10) -> None:
+    """The master accepts connections even when imap-login is broken: wait for the `* OK` greeting."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log = (
+                (directory / "dovecot.log").read_text(errors="replace") if (directory / "dovecot.log").exists() else ""
+            )
+            raise RuntimeError(f"dovecot exited with {proc.returncode}: {log}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                if s.recv(4) == b"* OK":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"dovecot did not greet on port {port} within {timeout} s")
+
+
+@contextmanager
+def running_dovecot() -> Iterator[Dovecot]:
+    """Start dovecot (skips the test when it is not installed: `apt-get install dovecot-imapd`); kill it after."""
+    if not DOVECOT.exists() or not Path("/usr/lib/dovecot/imap").exists():
+        pytest.skip("dovecot-imapd is not installed")
+    # Not pytest's tmp_path: it sits under a 0700 directory, and the mail processes run as nobody.
+    # Short, too: base_dir holds unix sockets (~107 characters at most).
+    d = Path(tempfile.mkdtemp(prefix="imap-"))
+    os.chmod(d, 0o755)
+    (d / "mail").mkdir()
+    shutil.chown(d / "mail", "nobody", "nogroup")
+    port = free_port()
+    (d / "dovecot.conf").write_text(CONF.format(d=d, port=port, password=PASSWORD))
+    proc = subprocess.Popen(
+        [str(DOVECOT), "-F", "-c", str(d / "dovecot.conf")],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_greeting(proc, port, d)
+        yield Dovecot("127.0.0.1", port, PASSWORD, d, proc.pid)
+    finally:
+        # SIGTERM takes ~3 s (the log child lingers); the whole process group at once is instant.
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        shutil.rmtree(d, ignore_errors=True)
