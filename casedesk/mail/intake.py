@@ -62,12 +62,14 @@ def process_pending(limit: int | None = None) -> int:
 def process(pk: int) -> InboundMessage:
     """Parse, route, thread and write one stored message; its outcome is committed with the case writes."""
     with transaction.atomic():
-        msg = InboundMessage.objects.select_for_update().get(pk=pk)
+        # The raw bytes are read once, apart, and never written back: saving the outcome rewrites no blob.
+        msg = InboundMessage.objects.select_for_update().defer("raw").get(pk=pk)
         if msg.outcome != Outcome.PENDING:
             return msg  # another process got there first
+        raw = InboundMessage.objects.filter(pk=pk).values_list("raw", flat=True)[0]
         try:
             with transaction.atomic():
-                _handle(msg)
+                _handle(msg, bytes(raw))
         except (writing.Quarantined, RoutingError, CaseError) as exc:
             _quarantine(msg, str(exc))
         except Exception as exc:  # a bug or broken input we did not foresee: kept, shown, never lost
@@ -83,8 +85,7 @@ def _quarantine(msg: InboundMessage, reason: str) -> None:
     msg.case = msg.event = msg.duplicate_of = None
 
 
-def _handle(msg: InboundMessage) -> None:
-    raw = bytes(msg.raw)
+def _handle(msg: InboundMessage, raw: bytes) -> None:
     parsed = parse(raw)
     msg.sender, msg.subject = parsed.sender, " ".join(parsed.subject.split())[:300]
     msg.text, msg.html, notices = parsed.text, parsed.html, parsed.notices

@@ -79,7 +79,8 @@ def store(raw: bytes, recipient: str, *, source: str, at: datetime | None = None
     recipient = recipient.strip().lower()[:320]
     message_id = message_id_of(raw)
     fp = fingerprint(raw)
-    existing = InboundMessage.objects.filter(message_id=message_id, fingerprint=fp, recipient=recipient).first()
+    same = InboundMessage.objects.filter(message_id=message_id, fingerprint=fp, recipient=recipient)
+    existing = same.defer("raw", "text", "html").first()
     if existing is not None:
         return existing, False
     size = len(raw)
@@ -102,5 +103,5 @@ def store(raw: bytes, recipient: str, *, source: str, at: datetime | None = None
             row.save(force_insert=True)
     except IntegrityError:
         # Another process stored the same delivery between our look and our insert.
-        return InboundMessage.objects.get(message_id=message_id, fingerprint=fp, recipient=recipient), False
+        return same.defer("raw", "text", "html").get(), False
     return row, True
