@@ -23,7 +23,7 @@ from casedesk.mail.bounces import DeliveryReport
 from casedesk.mail.models import InboundMessage, ThreadRef
 from casedesk.mail.noise import automatic_reason, over_limit
 from casedesk.mail.parsing import parse
-from casedesk.mail.routing import RoutingError, route
+from casedesk.mail.routing import Route, RoutingError, route
 from casedesk.mail.senders import identify
 from casedesk.mail.store import max_mail_bytes, store
 from casedesk.mail.threads import find_case
@@ -90,11 +90,17 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
     msg.sender, msg.subject = parsed.sender, " ".join(parsed.subject.split())[:300]
     msg.text, msg.html, notices = parsed.text, parsed.html, parsed.notices
     msg.notices = notices
-    if msg.truncated:
+    released = msg.handled_by_id is not None  # an agent looked at it: no loop guard, their desk and priority
+    if msg.truncated and not released:
         limit = max_mail_bytes()
         notices.append(f"the message of {msg.size:,} bytes is over the limit of {limit:,} bytes and was not accepted")
         raise writing.Quarantined(f"too large: {msg.size:,} bytes (limit {limit:,}); only the headers were kept")
-    r = route(msg.recipient)
+    try:
+        r = route(msg.recipient)
+    except RoutingError:
+        if not (released and msg.desk is not None):
+            raise
+        r = Route(msg.recipient, msg.desk, None)
     msg.desk = r.desk
     if parsed.report is not None:
         _bounce(msg, parsed.report)
@@ -112,7 +118,7 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
         msg.automatic, msg.case = True, case
         msg.outcome, msg.reason = Outcome.IGNORED_AUTOMATIC, automatic
         return
-    if reason := over_limit(parsed.sender, r.desk.pk, msg.received_at):
+    if not released and (reason := over_limit(parsed.sender, r.desk.pk, msg.received_at)):
         raise writing.Quarantined(reason)
     if (first := _same_message_on_desk(msg)) is not None:
         msg.outcome, msg.duplicate_of, msg.case = Outcome.DUPLICATE, first, first.case
@@ -122,7 +128,8 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
         notices.append(f"case {case.number} is closed: this message opened a new case")
         case = None
     if case is None:
-        msg.case, msg.event = writing.new_case(r, policy, sender, parsed, msg.received_at, notices)
+        at, priority = msg.received_at, msg.release_priority
+        msg.case, msg.event = writing.new_case(r, policy, sender, parsed, at, notices, priority=priority)
         msg.outcome = Outcome.CASE
     else:
         msg.event, note = writing.comment(case, policy, sender, parsed, msg.received_at, notices)

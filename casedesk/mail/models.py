@@ -6,6 +6,7 @@ A message is a row before anything reads it; processing only fills in its outcom
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -54,6 +55,7 @@ class InboundMessage(models.Model):
         QUARANTINED = "quarantined"
         DUPLICATE = "duplicate"
         IGNORED_AUTOMATIC = "ignored_automatic", "ignored (automatic)"
+        DISCARDED = "discarded"  # a quarantined message an agent threw away (who and when kept)
 
     received_at = models.DateTimeField(db_index=True)
     source = models.CharField(max_length=10, choices=Source.choices)
@@ -80,6 +82,16 @@ class InboundMessage(models.Model):
     text = models.TextField(blank=True, help_text="the full text, quotes and signature included")
     html = models.TextField(blank=True, help_text="the HTML part, sanitised")
     notices = models.JSONField(default=list, blank=True, help_text="what the sender should be told (size limits...)")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="the agent who released or discarded it from quarantine",
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    release_priority = models.CharField(max_length=50, blank=True, help_text="the priority the releasing agent gave")
 
     class Meta:
         constraints = [

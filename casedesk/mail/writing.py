@@ -73,10 +73,18 @@ def _latest_event(case: Case) -> CaseEvent:
 
 
 def new_case(
-    route: Route, policy: Policy, sender: Sender, parsed: Parsed, at: datetime, notices: list[str]
+    route: Route,
+    policy: Policy,
+    sender: Sender,
+    parsed: Parsed,
+    at: datetime,
+    notices: list[str],
+    *,
+    priority: str = "",
 ) -> tuple[Case, CaseEvent]:
+    """A new case; `priority` is one an agent gave when releasing the message from quarantine."""
     files = uploads(parsed.files, notices)
-    priority = priority_from(policy, parsed) if policy.priority_required else ""
+    priority = priority or (priority_from(policy, parsed) if policy.priority_required else "")
     if policy.priority_required and not priority:
         keys = ", ".join(p.key for p in policy.priorities)
         raise Quarantined(f"{route.desk.name} logs every case with a severity and the message names none ({keys})")
