@@ -6,6 +6,8 @@ A message is a row before anything reads it; processing only fills in its outcom
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -31,6 +33,10 @@ class InboundAddress(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.address = self.address.strip().lower()  # routing compares lower case, whoever saved it
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         self.address = self.address.strip().lower()

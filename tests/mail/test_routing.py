@@ -50,7 +50,7 @@ def test_a_known_customer_runs_on_their_own_country_whatever_the_address(plm: De
 def test_other_desks_receive_at_addresses_kept_in_the_admin() -> None:
     """No address is stated for the other desks; the demo uses example.com ones like this."""
     mastercam = desk("mastercam")
-    InboundAddress.objects.create(address="support@mastercam.example.com", desk=mastercam)
+    InboundAddress.objects.create(address=" Support@Mastercam.example.com", desk=mastercam)
     carl, contract = customer(mastercam, country="US", zone="America/Chicago")
     case = _case(accept(mail(frm=carl.email), "Support@Mastercam.example.com", source="smtp"))
     assert (case.desk, case.calendar, case.contract) == (mastercam, "online", contract)
