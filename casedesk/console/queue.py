@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import cast
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext, gettext_lazy
 
 from casedesk.cases.access import console_cases
-from casedesk.cases.models import Case, CaseEvent, CaseQuerySet
+from casedesk.cases.models import Case, CaseEvent, CaseQuerySet, SlaMetric
 from casedesk.console.remaining import Remaining, age, remaining
 from casedesk.desks.models import Desk, Queue, Team
 
@@ -100,9 +100,16 @@ def _narrowed(user: User, f: Filters, now: datetime) -> tuple[QuerySet[Case], st
 
 
 def _light(qs: QuerySet[Case]) -> QuerySet[Case]:
-    """One query for the rows and everything a row shows."""
-    return qs.select_related("desk", "queue", "requester", "company", "assignee", "policy_version").defer(
-        "policy_version__source", "clock", "description", "intake"
+    """One query for the rows and everything a row shows, one more for the calendars of their pending dues."""
+    pending = Prefetch(
+        "metrics",
+        SlaMetric.objects.filter(live=True, due_at__isnull=False).only("case_id", "due_at", "calendar"),
+        to_attr="pending_metrics",
+    )
+    return (
+        qs.select_related("desk", "queue", "requester", "company", "assignee", "policy_version")
+        .defer("policy_version__source", "clock", "description", "intake")
+        .prefetch_related(pending)
     )
 
 

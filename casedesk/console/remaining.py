@@ -41,11 +41,21 @@ def case_calendar(case: Case) -> Calendar:
     return calendar_of(case.policy_version, name, case.calendar_zone or None)
 
 
+def due_calendar(case: Case) -> Calendar:
+    """The calendar of the metric that is due next: a metric may keep its own (PTC's S0 review counts
+    elapsed hours even after 24x7 work was found not needed). Reads `pending_metrics` when the queue
+    prefetched it, else the case's calendar."""
+    for metric in getattr(case, "pending_metrics", ()):
+        if metric.due_at == case.next_due_at and metric.calendar:
+            return calendar_of(case.policy_version, metric.calendar, case.calendar_zone or None)
+    return case_calendar(case)
+
+
 def remaining(case: Case, now: datetime) -> Remaining | None:
     """Business time from now to the case's nearest pending due; None when no clock runs."""
     if case.next_due_at is None:
         return None
-    cal = case_calendar(case)
+    cal = due_calendar(case)
     return Remaining(cal.between(now, case.next_due_at), cal.is_open(now))
 
 

@@ -7,6 +7,9 @@ R2025x, which PLM routes to the Swedish queue.
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -19,6 +22,7 @@ from tests.cases.factories import customer, desk, staff
 from tests.web.test_portal_world import MC_INTAKE, PLM_INTAKE, World, world
 
 pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _as(user: User) -> Client:
@@ -153,3 +157,22 @@ def test_bulk_without_a_tick_or_a_change_says_what_is_missing() -> None:
     assert "Choose an assignee or a status" in none
     bad = client.post("/console/bulk/", {"cases": [w.case.number], "status": "resolved"}, follow=True)
     assert "Choose a status from the list" in bad.content.decode()
+
+
+def test_the_queue_counts_down_an_s0_review_in_elapsed_time_after_24x7_work_is_found_not_needed() -> None:
+    """PTC S0 opened Friday 4 Dec 2026 16:00 Paris: its management review is due 24 elapsed hours later,
+    Saturday 16:00 (POLICIES 0.10). Once the 24x7 evaluation says "not needed", the case works on the
+    business calendar (Mon-Fri 08-17 in the customer's zone), but the review still counts elapsed hours:
+    at Friday 17:00 the row shows 23 hours left and ticking, not the 0 business hours left before Monday."""
+    from casedesk.console.queue import Filters, queue_page
+    from tests.cases.test_ptc import _open
+
+    case = _open("S0", datetime(2026, 12, 4, 16, 0, tzinfo=PARIS), phone_24x7="+33 1 55 55 01 00")
+    agent = staff("pia")
+    Membership.objects.create(desk=case.desk, user=agent, role=Membership.Role.AGENT)
+    services.set_round_the_clock(case, False, actor=agent, at=datetime(2026, 12, 4, 16, 30, tzinfo=PARIS))
+    case.refresh_from_db()
+    assert case.next_due_at == datetime(2026, 12, 5, 16, 0, tzinfo=PARIS)
+    page = queue_page(agent, Filters(desk=case.desk), 1, datetime(2026, 12, 4, 17, 0, tzinfo=PARIS))
+    (row,) = page.rows
+    assert row.remaining is not None and (row.remaining.seconds, row.remaining.ticking) == (23 * 3600, True)
