@@ -4,14 +4,21 @@
 subject, or one of whose messages (any event with a text: replies, notes, customer messages, copies merged
 in), contains every word of the text, each word also as the start of a longer one ("licen serv" finds
 "License server"), in any letter case and with or without accents ("jonkoping" finds "Jönköping").
+All the words must be in the same text: the subject, or one message.
 
 Words are the runs of letters and digits of the text (punctuation separates words, as in the indexes), so
 any input is harmless: quotes, search operators, emoji and empty text are only words or nothing. At most
-MAX_WORDS words of at most MAX_WORD_CHARS characters count.
+MAX_WORDS words of at most MAX_WORD_CHARS characters count. Blank text narrows nothing.
 
 The indexes (migration cases/0008_text_search) are kept by the database itself (SQLite FTS5 triggers,
 PostgreSQL GIN expression indexes), so every writer keeps them current. The PostgreSQL expression below
 must stay identical to the one indexed there.
+
+How it reads: one query asks the indexes for up to FEW matching texts. If there are no more, the cases are
+those ids (fetched by primary key; the queue's order is a sort of at most FEW rows). If there are more (a
+word in thousands of cases), the returned queryset keeps the matching set as a subquery, which the
+database builds once and looks each case up in while it reads the queue's own index in order, stopping at
+the page's end. Either way one query more than an unfiltered queue, whatever the data.
 """
 
 from __future__ import annotations
@@ -21,15 +28,14 @@ import unicodedata
 from typing import Any
 
 from django.db import connections
-from django.db.models import Expression, F, Func, Q, QuerySet
+from django.db.models import F, Func, Q, QuerySet
 from django.db.models.fields import BooleanField
-from django.db.models.functions import Upper
-from django.db.models.lookups import Exact
 
 from casedesk.cases.models import Case, CaseEvent
 
 MAX_WORDS = 16
 MAX_WORD_CHARS = 64
+FEW = 2000  # matching texts up to which the cases are fetched by id
 NUMBER_MAX = Case._meta.get_field("number").max_length or 30
 
 _WORD = re.compile(r"[^\W_]+")
@@ -58,8 +64,10 @@ def _valid(text: str) -> str:
 
 
 def fts5_query(ws: list[str]) -> str:
-    """An FTS5 query: every word as a quoted prefix (a word has no quote, so nothing is an operator)."""
-    return " ".join(f'"{w}"*' for w in ws)
+    """An FTS5 query: every word as a quoted prefix (a word has no quote, so nothing is an operator).
+
+    No words: '""', an empty phrase, which matches nothing."""
+    return " ".join(f'"{w}"*' for w in ws) or '""'
 
 
 def tsquery(ws: list[str]) -> str:
@@ -67,72 +75,79 @@ def tsquery(ws: list[str]) -> str:
     return " & ".join(f"'{w}':*" for w in ws)
 
 
-class _TsMatch(Func):
-    """to_tsvector(<indexed expression>) @@ to_tsquery(<words>) on PostgreSQL."""
+def _pg_vector(column: str) -> str:
+    return f"to_tsvector('{PG_CONFIG}'::regconfig, translate({column}, '{PG_PUNCT}', '{PG_SPACES}'))"
 
+
+def _matching_sql(vendor: str, number: str, ws: list[str]) -> tuple[str, list[str]] | None:
+    """SELECT of the ids of matching cases (a case once per matching text), read from the indexes."""
+    if vendor == "sqlite":
+        # An event's rowid in cases_caseevent_fts carries its case id in the high 32 bits: no lookup per message.
+        q = fts5_query(ws)
+        sql = (
+            "SELECT c.id AS id FROM cases_case c WHERE UPPER(c.number) = %s"
+            " UNION ALL SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s"
+            " UNION ALL SELECT rowid >> 32 FROM cases_caseevent_fts WHERE cases_caseevent_fts MATCH %s"
+        )
+        return sql, [number, q, q]
+    if vendor == "postgresql":
+        sql = "SELECT c.id AS id FROM cases_case c WHERE UPPER(c.number) = %s"
+        if not ws:
+            return sql, [number]
+        match = f"@@ to_tsquery('{PG_CONFIG}'::regconfig, %s)"
+        sql += (
+            f" UNION ALL SELECT c.id FROM cases_case c WHERE {_pg_vector('c.subject')} {match}"
+            f" UNION ALL SELECT e.case_id FROM cases_caseevent e WHERE e.body <> '' AND {_pg_vector('e.body')} {match}"
+        )
+        return sql, [number, tsquery(ws), tsquery(ws)]
+    return None
+
+
+class _InMatches(Func):
+    """``id IN (<matching case ids>)``; on SQLite ``+id``, so that SQLite reads the queue's index in order and
+    looks each case up in the set rather than fetching every matching case by id and sorting them all."""
+
+    conditional = True
     output_field = BooleanField()
 
-    def __init__(self, column: str, query: str) -> None:
-        super().__init__(F(column))
-        self.query = query
+    def __init__(self, sql: str, params: list[str], plus: bool) -> None:
+        super().__init__(F("pk"))
+        self.sql, self.params, self.plus = sql, params, plus
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        column, params = compiler.compile(self.source_expressions[0])
-        sql = (
-            f"to_tsvector('{PG_CONFIG}'::regconfig, translate({column}, '{PG_PUNCT}', '{PG_SPACES}'))"
-            f" @@ to_tsquery('{PG_CONFIG}'::regconfig, %s)"
-        )
-        return sql, [*params, self.query]
+        pk, params = compiler.compile(self.source_expressions[0])
+        return f"{'+' if self.plus else ''}{pk} IN ({self.sql})", [*params, *self.params]
 
 
-class _Fts5Rowids(Expression):
-    """The rowids of an FTS5 table matching a query: ``(SELECT rowid FROM t WHERE t MATCH %s)``."""
-
-    def __init__(self, table: str, query: str) -> None:
-        super().__init__()
-        self.table, self.query = table, query
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str, ...]]:
-        return f"(SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s)", (self.query,)
-
-
-def _number_matches(text: str) -> Q | None:
-    number = _valid(text).strip()
-    if not number or len(number) > NUMBER_MAX:
-        return None
-    return Q(Exact(Upper("number"), number.upper()))  # index case_number_upper
-
-
-def _text_matches(ws: list[str], vendor: str) -> Q | None:
-    if not ws:
-        return None
-    events_with_text = CaseEvent.objects.exclude(body="")
-    if vendor == "postgresql":
-        in_messages = events_with_text.filter(_TsMatch("body", tsquery(ws))).values("case_id")
-        return Q(_TsMatch("subject", tsquery(ws))) | Q(pk__in=in_messages)
-    if vendor == "sqlite":
-        q = fts5_query(ws)
-        in_messages = events_with_text.filter(pk__in=_Fts5Rowids("cases_caseevent_fts", q)).values("case_id")
-        return Q(pk__in=_Fts5Rowids("cases_case_fts", q)) | Q(pk__in=in_messages)
-    # Any other database: the same words as unindexed substrings.
+def _unindexed(qs: QuerySet[Case], number: str, ws: list[str]) -> QuerySet[Case]:
+    """Another database: the same words as substrings, unindexed."""
     subject, body = Q(), Q()
     for w in ws:
         subject &= Q(subject__icontains=w)
         body &= Q(body__icontains=w)
-    return subject | Q(pk__in=events_with_text.filter(body).values("case_id"))
+    cond = Q(number__iexact=number) if number else Q(pk__in=[])
+    if ws:
+        cond |= subject | Q(pk__in=CaseEvent.objects.exclude(body="").filter(body).values("case_id"))
+    return qs.filter(cond)
 
 
 def search(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
     """The cases of `qs` with number `text` (any case), or whose subject or a message has all its words.
 
     Blank text narrows nothing; text without a letter or digit can only be a number."""
-    if not _valid(text).strip():
+    clean = _valid(text).strip()
+    if not clean:
         return qs  # nothing searched for: no narrowing
-    vendor = connections[qs.db].vendor
-    found = [q for q in (_number_matches(text), _text_matches(words(text), vendor)) if q is not None]
-    if not found:
-        return qs.none()
-    cond = found[0]
-    for q in found[1:]:
-        cond |= q
-    return qs.filter(cond)
+    number = clean.upper() if len(clean) <= NUMBER_MAX else ""
+    ws = words(clean)
+    connection = connections[qs.db]
+    matching = _matching_sql(connection.vendor, number, ws)
+    if matching is None:
+        return _unindexed(qs, number, ws)
+    sql, params = matching
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id FROM ({sql}) m LIMIT {FEW + 1}", params)
+        rows = cur.fetchall()
+    if len(rows) <= FEW:  # every match is known: fetch those cases by id
+        return qs.filter(pk__in=sorted({r[0] for r in rows}))
+    return qs.filter(_InMatches(sql, params, plus=connection.vendor == "sqlite"))
