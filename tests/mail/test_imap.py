@@ -122,10 +122,10 @@ def test_a_message_is_flagged_seen_only_after_its_raw_bytes_are_committed(server
 
 
 class refused_inserts:
-    """The database refuses to store deliveries whose Message-ID is `message_id` (a real trigger, no mock)."""
+    """The database refuses to store deliveries whose `column` is `value` (a real trigger, no mock)."""
 
-    def __init__(self, message_id: str) -> None:
-        self.message_id = message_id
+    def __init__(self, column: str, value: str) -> None:
+        self.condition = f"NEW.{column} = '{value}'"
         self.table = InboundMessage._meta.db_table
 
     def __enter__(self) -> None:
@@ -133,12 +133,12 @@ class refused_inserts:
             if connection.vendor == "sqlite":
                 cur.execute(
                     f"CREATE TRIGGER refuse_delivery BEFORE INSERT ON {self.table} "
-                    f"WHEN NEW.message_id = '{self.message_id}' BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+                    f"WHEN {self.condition} BEGIN SELECT RAISE(ABORT, 'disk full'); END"
                 )
             else:
                 cur.execute(
                     "CREATE FUNCTION refuse_delivery() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                    f"IF NEW.message_id = '{self.message_id}' THEN RAISE EXCEPTION 'disk full'; END IF; "
+                    f"IF {self.condition} THEN RAISE EXCEPTION 'disk full'; END IF; "
                     "RETURN NEW; END $$"
                 )
                 cur.execute(
@@ -161,7 +161,7 @@ def test_a_message_that_cannot_be_stored_stays_unseen_and_the_next_poll_stores_i
     fine = mail(frm="alice@no.test", subject="Stored at once", message_id="<fine@no.test>")
     append(server, user, doomed, fine)
 
-    with refused_inserts("<doomed@no.test>"):
+    with refused_inserts("message_id", "<doomed@no.test>"):
         counts = poll_as(server, user)
     assert (counts.found, counts.stored, counts.failed) == (2, 1, 1)
     assert seen_by_message_id(server, user) == {"<doomed@no.test>": False, "<fine@no.test>": True}
