@@ -203,14 +203,32 @@ def test_combined_with_the_queues_filters_and_its_order_by_nearest_due(w: Desk1)
     assert list(search(mine, "licence").order_by("opened_at")[1:2].values_list("number", flat=True)) == [high.number]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
-def test_postgresql_searches_with_the_gin_and_number_indexes(w: Desk1) -> None:
-    w.open("License server")
+def _plan(text: str) -> str:
+    matching = search_module._matching_sql(connection.vendor, text.upper(), search_module.words(text))
+    assert matching is not None
+    sql, params = matching
+    explain = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
     with connection.cursor() as cur:
-        cur.execute("SET LOCAL enable_seqscan = off")  # a tiny table: show that the indexes can serve the search
-        qs = search(Case.objects.all(), "licen serv")
-        plan = qs.explain()
-    assert "case_subject_search" in plan and "event_body_search" in plan and "case_number_upper" in plan
+        if connection.vendor == "postgresql":
+            cur.execute("SET LOCAL enable_seqscan = off")  # a tiny table: show that the indexes can serve it
+        cur.execute(explain + sql, params)
+        return "\n".join(" ".join(str(x) for x in row) for row in cur.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_postgresql_reads_the_matches_from_the_gin_and_number_indexes(w: Desk1) -> None:
+    w.open("License server")
+    plan = _plan("licen serv")
+    assert "case_number_upper" in plan and "case_subject_search" in plan and "event_body_search" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+def test_sqlite_reads_the_matches_from_the_fts_tables_and_the_number_index(w: Desk1) -> None:
+    w.open("License server")
+    plan = _plan("licen serv")
+    assert "case_number_upper" in plan and "cases_case_fts VIRTUAL TABLE" in plan, plan
+    assert "cases_caseevent_fts VIRTUAL TABLE" in plan, plan
+    assert not any(line.endswith("SCAN c") for line in plan.splitlines()), plan  # no case read in full
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 tables")
