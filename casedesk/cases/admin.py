@@ -195,8 +195,10 @@ def _removed_by(classified: list[CaseEvent], at: datetime | None) -> str:
     if not (before or classified):
         return gettext("removed")
     event = (before or classified)[-1]
-    kind = event.data.get("classification") or "a"
+    kind = event.data.get("classification")
     who = event.actor.get_username() if event.actor else gettext("the system")
+    if not kind:
+        return gettext("removed by classification, by %(who)s at %(at)s") % {"who": who, "at": local(event.at)}
     return gettext("removed by %(kind)s classification, by %(who)s at %(at)s") % {
         "kind": kind,
         "who": who,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from casedesk.accounts.models import Company, Contact, Contract, Site
 from casedesk.desks.models import Desk, PolicyVersion, Queue
@@ -23,12 +24,13 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 class Case(models.Model):
     class Status(models.TextChoices):
-        NEW = "new"
-        OPEN = "open"
-        WAITING_ON_CUSTOMER = "waiting_on_customer", "waiting on customer"
-        ON_HOLD_VENDOR = "on_hold_vendor", "on hold with vendor"
-        RESOLVED = "resolved"
-        CLOSED = "closed"
+        # Labels in the agent's language (the console); the portal words them for requesters.
+        NEW = "new", gettext_lazy("New")
+        OPEN = "open", gettext_lazy("Open")
+        WAITING_ON_CUSTOMER = "waiting_on_customer", gettext_lazy("waiting on customer")
+        ON_HOLD_VENDOR = "on_hold_vendor", gettext_lazy("on hold with vendor")
+        RESOLVED = "resolved", gettext_lazy("Resolved")
+        CLOSED = "closed", gettext_lazy("Closed")
 
     class Channel(models.TextChoices):
         PORTAL = "portal"

@@ -22,7 +22,7 @@ from casedesk.console.gate import agent, member_required
 from casedesk.console.saved_views import clean_query
 
 MAX_CASES = 100  # a queue page is 25; more is a script's mistake
-STATUSES = {s.value: s.label for s in services.WORK_STATUSES} | {"closed": "Closed"}
+STATUSES = {s.value: s.label for s in (*services.WORK_STATUSES, Case.Status.CLOSED)}
 
 
 def _assignee(case: Case, choice: str) -> User | None:

@@ -84,7 +84,7 @@ class StatusForm(CaseForm):
     status = forms.ChoiceField(label=gettext_lazy("Status"))
 
     def setup(self) -> None:
-        _choices(self, "status", [(s, Case.Status(s).label) for s in WORK_STATUSES], self.case.status)
+        _choices(self, "status", [(s, str(Case.Status(s).label)) for s in WORK_STATUSES], self.case.status)
 
 
 class ResolveForm(CaseForm):

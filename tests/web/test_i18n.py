@@ -279,6 +279,7 @@ def test_an_agent_reads_the_console_in_the_language_of_their_profile_whatever_th
     client.post("/account/", {"zone": "", "language": "fi"})
     r = client.get("/console/")
     assert r["Content-Language"] == "fi" and '<html lang="fi">' in r.content.decode()
+    assert '<option value="open">Avoin</option>' in r.content.decode()  # the status "Open", in Finnish
     assert client.get(f"/console/cases/{w.case.number}/")["Content-Language"] == "fi"
     refused = client.post("/account/", {"zone": "", "language": "de"})
     assert refused.status_code == 200 and client.get("/console/")["Content-Language"] == "fi"
