@@ -77,6 +77,12 @@ def _has_raw_bytes(value: str) -> bool:
     return False
 
 
+def plain_header(msg: Message, name: str) -> str:
+    """A header's first value decoded word by word, without the structured parse (tokens, addresses: faster)."""
+    raw = next(raw_values(msg, name), None)
+    return "" if raw is None else clean(" ".join(_decode_words(raw).split()))
+
+
 def raw_values(msg: Message, name: str) -> Iterator[str]:
     """Every value of a header exactly as received (no structured parsing)."""
     lowered = name.lower()

@@ -21,7 +21,7 @@ from email.utils import getaddresses, parseaddr
 import nh3
 
 from casedesk.mail.bounces import DeliveryReport, delivery_report
-from casedesk.mail.decoding import clean, decode_bytes, header, raw_values
+from casedesk.mail.decoding import clean, decode_bytes, header, plain_header, raw_values
 
 MAX_PARTS = 1000  # parts read per message; the rest are named in a notice
 MAX_HTML_CHARS = 2_000_000
@@ -72,7 +72,7 @@ def parse(raw: bytes) -> Parsed:
     out.cc = [a.lower() for _, a in _addresses(msg, "cc") + _addresses(msg, "to")]
     out.in_reply_to = _ids(msg, "in-reply-to")
     out.references = _ids(msg, "references")
-    out.headers = {name: header(msg, name) for name in NOISE_HEADERS if header(msg, name)}
+    out.headers = {name: value for name in NOISE_HEADERS if (value := plain_header(msg, name))}
     out.report = delivery_report(msg)
     _walk(msg, out)
     return out
@@ -89,7 +89,7 @@ def _sender(msg: Message) -> tuple[str, str]:
 
 def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for value in [header(msg, name), next(raw_values(msg, name), "")]:
+    for value in [plain_header(msg, name), next(raw_values(msg, name), "")]:
         try:
             pairs = getaddresses([value])
         except Exception:  # a value even the lenient parser cannot split
