@@ -45,7 +45,12 @@ def accept(raw: bytes, recipient: str, *, source: str, at: datetime | None = Non
     """Store one delivered message, then process it. Raises only when it could not be stored."""
     row, created = store(raw, recipient, source=source, at=at)
     if row.outcome == Outcome.PENDING:
-        return _result(process(row.pk), created)
+        try:
+            row = process(row.pk)
+        except Exception:  # the database went away mid-way: stored is accepted, the next run processes it
+            log.exception("inbound message %s stored; processing left for the next run", row.pk)
+            later = "stored; processing left for the next run"
+            return Result(row.pk, Outcome.PENDING, reason=later, stored_now=created)
     return _result(row, created)
 
 

@@ -72,3 +72,38 @@ def test_a_message_over_the_size_limit_keeps_its_headers_and_is_quarantined(plm,
     assert result.outcome == "quarantined" and "too large" in result.reason
     assert "over the limit of 2,000 bytes" in row.notices[0]
     assert row.sender == "alice@no.test"  # the headers are enough to tell the sender
+
+
+REFUSE_UPDATES = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_outcome BEFORE UPDATE ON mail_inboundmessage BEGIN SELECT RAISE(ABORT, 'down'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_outcome() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'down'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse_outcome BEFORE UPDATE ON mail_inboundmessage"
+        " FOR EACH ROW EXECUTE FUNCTION refuse_outcome()",
+    ],
+}
+ALLOW_UPDATES = {
+    "sqlite": ["DROP TRIGGER refuse_outcome"],
+    "postgresql": ["DROP TRIGGER refuse_outcome ON mail_inboundmessage", "DROP FUNCTION refuse_outcome()"],
+}
+
+
+@pytest.mark.django_db
+def test_accept_does_not_raise_once_stored_even_when_processing_cannot_finish(plm, alice) -> None:  # type: ignore[no-untyped-def]
+    """The database refuses the outcome's write (a real trigger): the message stays stored and pending."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        for sql in REFUSE_UPDATES[connection.vendor]:
+            cur.execute(sql)
+    result = accept(mail(), "support@plmgroup.no", source="smtp")
+    assert (result.outcome, result.stored_now) == ("pending", True)
+    assert Case.objects.count() == 0  # the case write was rolled back with the outcome
+    with connection.cursor() as cur:
+        for sql in ALLOW_UPDATES[connection.vendor]:
+            cur.execute(sql)
+    assert process_pending() == 1
+    assert InboundMessage.objects.get(pk=result.message).outcome == "case"
+    assert Case.objects.count() == 1
