@@ -283,6 +283,20 @@ def recipients_of(raw: bytes, known: Callable[[str], bool] = known_address) -> l
     return [(envelope or visible or [""])[0]]
 
 
+def idle_until_news(mb: BaseMailBox, timeout: float, stop: threading.Event, slice_: float = 1.0) -> list[bytes]:
+    """IDLE until the server says something (new mail: `* n EXISTS`), `timeout` passes or `stop` is set
+    (looked at every `slice_` seconds, so that a stop request is not kept waiting for the whole timeout)."""
+    mb.idle.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+            if news := mb.idle.poll(timeout=min(left, slice_)):
+                return list(news)
+        return []
+    finally:
+        mb.idle.stop()
+
+
 def run(
     cfg: ImapConfig,
     *,
@@ -323,7 +337,7 @@ def run(
                 if stop.is_set():
                     break
                 if can_idle:
-                    mb.idle.wait(timeout=idle_timeout)  # returns on the first untagged response (new mail) or timeout
+                    idle_until_news(mb, idle_timeout, stop)
                 else:
                     stop.wait(interval)
         except CONNECTION_ERRORS as exc:

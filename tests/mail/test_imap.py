@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import itertools
 import queue
+import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,6 +24,7 @@ from casedesk.mail.store import message_id_of
 
 from .dovecot import Dovecot, running_dovecot
 from .mails import mail
+from .subprocess_db import CASEDESK, migrated_sqlite, shared_db
 
 _users = itertools.count(1)
 NO = "support@plmgroup.no"
@@ -373,3 +377,38 @@ def test_mail_imap_once_polls_with_the_environment_and_exits(server, user, plm, 
     with pytest.raises(CommandError) as refused:
         call_command("mail-imap", "--once")
     assert refused.value.returncode == 75
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    return migrated_sqlite(tmp_path_factory.mktemp("migrated"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_casedesk_mail_imap_loops_with_idle_until_sigterm(server, user, tmp_path, template) -> None:  # type: ignore[no-untyped-def]
+    db = shared_db(tmp_path, template)
+    db.python('from tests.cases.factories import desk\ndesk("plm-group")')
+    env = db.env(
+        CASEDESK_IMAP_HOST=server.host,
+        CASEDESK_IMAP_PORT=str(server.port),
+        CASEDESK_IMAP_USER=user,
+        CASEDESK_IMAP_PASSWORD=server.password,
+        CASEDESK_IMAP_SSL="none",
+    )
+    proc = subprocess.Popen([*CASEDESK, "mail-imap", "--idle"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().decode().startswith(f"polling {user}@127.0.0.1:{server.port}/INBOX")
+        append(server, user, mail(frm="stranger@unknown.test", to=NO))  # a catch-all: routed by To
+        deadline = time.monotonic() + 20
+        while db.count(Case._meta.db_table) < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert db.count(InboundMessage._meta.db_table) == 1
+        assert db.count(Case._meta.db_table) == 1
+    finally:
+        stopping = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err.decode()
+    assert time.monotonic() - stopping < 5  # IDLE looks at the stop request every second
+    assert b"1 found, 1 stored" in out

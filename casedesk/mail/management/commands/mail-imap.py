@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from casedesk.mail.imap_poll import (
     CONNECTION_ERRORS,
     SECURITY,
+    Counts,
     ImapConfig,
     config_from_env,
     connect,
@@ -91,14 +92,20 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         self.stdout.write(f"polling {cfg.address} until stopped")
+        self.stdout.flush()
         run(
             cfg,
             idle=not options["no_idle"],
             idle_timeout=options["idle_timeout"],
             interval=options["interval"],
             stop=stop,
-            on_poll=lambda counts: self.stdout.write(f"{cfg.address}: {counts}") if counts.found else None,
+            on_poll=self._report,
         )
+
+    def _report(self, counts: Counts) -> None:
+        if counts.found:
+            self.stdout.write(f"{counts}")
+            self.stdout.flush()
 
     def _once(self, cfg: ImapConfig) -> None:
         started = time.monotonic()
