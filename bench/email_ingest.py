@@ -1,7 +1,7 @@
 """Benchmark: e-mail intake, messages per second through the whole path (store, parse, thread, case write).
 
-    .venv/bin/python bench/email_ingest.py [--messages N] [--pipe M] [--profile P] [--rounds R]
-                                           [--db sqlite,pg] [--no-peer] [--seed S]
+    .venv/bin/python bench/email_ingest.py [--messages 300] [--pipe 20] [--profile 100] [--rounds 5]
+                                           [--warmup 50] [--db sqlite,pg] [--no-peer] [--seed 14]
 
 Per database (an SQLite file in a new temporary directory; PostgreSQL ``bench_email_ingest_<pid>_<random>``,
 created and dropped here), a worker process (this script with ``--worker``) migrates, loads the five
@@ -27,15 +27,21 @@ Measured, in the same run:
 
 (a) ``casedesk.mail.intake.accept(raw, recipient, source="smtp", at=...)`` in the worker process, one call at
     a time (perf_counter, gc on), after ``--warmup`` untimed messages: messages per second (wall), per
-    CPU-second of the process (``time.process_time``), median / p95 ms per message and per kind. The
-    outcomes are counted (case, comment, ignored automatic; any quarantine is shown with its reason).
+    CPU-second of the process (``time.process_time``) and, on PostgreSQL, of the process plus its server
+    backend (``/proc/<pg_backend_pid>/stat``: the server runs on this machine), median / p95 ms per message
+    and per kind. "Per core" in the verdict is per CPU-second: on a loaded machine the wall figure mostly
+    measures the other processes. The outcomes are counted (case, comment, ignored automatic; any
+    quarantine is shown with its reason). Thin wrappers time the groups of (c) during this run.
 (b) ``casedesk mail-in --to ADDRESS`` as a process per message, the message on stdin (an MTA's pipe
     transport), ``--pipe`` messages one after the other: wall and CPU seconds per process (``os.wait4``),
     and the same for a message delivered before (process start, Django setup and the store's look-up only).
-(c) where the time goes: cProfile over ``--profile`` more messages of the same mix through ``accept``,
-    grouped as store / parse / route+sender+thread / checks / case write / commit (commits timed by a
-    wrapper of ``connection.commit``, split between the store's and the processing's), and the top
-    cumulative entries inside casedesk; SQL statements per message by kind.
+(c) where the time goes: during (a), perf_counter wrappers around the functions ``accept`` and ``_handle``
+    call, by name in their calling module (``intake.store``, ``intake.parse``, ``intake.route``,
+    ``intake.identify``, ``intake.find_case``, the checks, ``writing.new_case``/``comment``), around
+    ``connection.commit`` and the driver's execute: wall ms, SQL statements and SQL ms per group (store /
+    parse / route+sender+thread / checks / case write / commit / rest). Then cProfile over ``--profile``
+    more messages of the mix: each group's top cumulative entries inside casedesk (from pstats' call
+    graph), the heaviest own time outside casedesk, and SQL statements per message by kind.
 (d) peers: django-helpdesk's own e-mail import (its local-mailbox path: ``force_str`` of the file and
     ``helpdesk.email.extract_email_metadata``, which parses, threads by In-Reply-To or the subject's
     ``[queue-id]``, writes the Ticket/FollowUp, saves attachments and renders its acknowledgement e-mail to
@@ -309,8 +315,25 @@ def worker(args: argparse.Namespace) -> None:
     phases = Phases({"intake": intake, "writing": writing}, connection)
     timed_n = [0]
 
+    def backend_cpu() -> float:
+        """CPU seconds of this connection's PostgreSQL backend process so far (same machine), else 0."""
+        if connection.vendor != "postgresql":
+            return 0.0
+        connection.ensure_connection()
+        if not hasattr(connection, "_bench_pid"):
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_backend_pid()")
+                connection._bench_pid = cur.fetchone()[0]  # type: ignore[attr-defined]
+        try:
+            stat = Path(f"/proc/{connection._bench_pid}/stat").read_text()  # type: ignore[attr-defined]
+            fields = stat.rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
     def timed(lo: int, hi: int, measure: bool = True) -> dict[str, Any]:
         samples, kinds = [], []
+        server = backend_cpu()
         cpu = time.process_time()
         with phases:
             for i in range(lo, hi):
@@ -320,11 +343,12 @@ def worker(args: argparse.Namespace) -> None:
                 samples.append(time.perf_counter() - t)
                 kinds.append(m.kinds)
         cpu = time.process_time() - cpu
+        server = backend_cpu() - server
         if not measure:
             phases.reset()
             return {}
         timed_n[0] += hi - lo
-        return {"samples": samples, "kinds": kinds, "cpu_s": cpu}
+        return {"samples": samples, "kinds": kinds, "cpu_s": cpu, "server_cpu_s": server}
 
     def phase_totals() -> dict[str, Any]:
         return {"n": timed_n[0], "time": dict(phases.time), "sql_s": dict(phases.sql_s), "sql_n": dict(phases.sql_n)}
@@ -348,6 +372,7 @@ def worker(args: argparse.Namespace) -> None:
     def floor(lo: int, hi: int) -> dict[str, Any]:
         """The bare cost: stdlib parse (every leaf decoded) + one INSERT + commit per message."""
         samples = []
+        cpu = time.process_time()
         cols = "message_id, sender, subject, body, received_at, raw"
         sql = f"INSERT INTO {floor_table} ({cols}) VALUES (%s, %s, %s, %s, %s, %s)"
         for i in range(lo, hi):
@@ -366,7 +391,7 @@ def worker(args: argparse.Namespace) -> None:
                 cur.execute(sql, [str(msg.get("message-id", "")), str(sender)[:320], str(msg.get("subject", ""))[:300],
                                   body, times[i], raw])  # fmt: skip
             samples.append(time.perf_counter() - t)
-        return {"samples": samples}
+        return {"samples": samples, "cpu_s": time.process_time() - cpu}
 
     def profile(lo: int, hi: int) -> dict[str, Any]:
         return profile_accept(mails[lo:hi], times[lo:hi], accept, connection)
@@ -411,6 +436,7 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("intake", "automatic_reason"),
             ("intake", "over_limit"),
             ("intake", "_same_message_on_desk"),
+            ("intake", "from_a_desk_address"),
         ),
     ),
     ("case write", (("writing", "new_case"), ("writing", "comment"))),
@@ -419,10 +445,10 @@ GROUP_NOTES = {
     "store": "raw bytes: Message-ID, fingerprint, look-up, INSERT (its commit below)",
     "parse": "stdlib parser, charset decoding, nh3 on HTML, files",
     "route + sender + thread": "address -> desk/queue, contact/staff/contract, In-Reply-To -> case",
-    "checks": "policy version in force, auto-reply headers, loop guard, same message on the desk",
+    "checks": "policy version in force, auto-reply headers, own-address loop, loop guard, same message on the desk",
     "case write": "services.open_case / customer_reply (+ request_info, CC): events, SLA, files",
     "commit": "the store's transaction and the processing's",
-    "rest": "row lock (select_for_update), outcome save, ThreadRef, glue",
+    "rest": "row lock (select_for_update), raw bytes read, outcome save, ThreadRef, savepoints, glue",
 }
 FILE_OF = {
     "store": "mail/store.py",
@@ -435,6 +461,7 @@ FILE_OF = {
     "automatic_reason": "mail/noise.py",
     "over_limit": "mail/noise.py",
     "_same_message_on_desk": "mail/intake.py",
+    "from_a_desk_address": "mail/noise.py",
     "new_case": "mail/writing.py",
     "comment": "mail/writing.py",
 }
@@ -475,7 +502,9 @@ class Phases:
         for group, funcs in GROUPS:
             for module, attr in funcs:
                 mod = self.modules[module]
-                fn = getattr(mod, attr)
+                fn = getattr(mod, attr, None)
+                if fn is None:  # not in this version of the intake
+                    continue
                 self._saved.append((mod, attr, fn))
                 setattr(mod, attr, self._wrap(group, fn))
         real_commit = self.connection.commit
@@ -638,6 +667,7 @@ def helpdesk_worker(args: argparse.Namespace) -> None:
     def run(lo: int, hi: int) -> dict[str, Any]:
         samples = []
         ignored = 0
+        cpu = time.process_time()
         for m in manifest[lo:hi]:
             data = (folder / m["file"]).read_bytes()
             t = time.perf_counter()
@@ -648,7 +678,7 @@ def helpdesk_worker(args: argparse.Namespace) -> None:
                 ignored += 1
             samples.append(time.perf_counter() - t)
             mail.outbox.clear()
-        return {"samples": samples, "ignored": ignored}
+        return {"samples": samples, "ignored": ignored, "cpu_s": time.process_time() - cpu}
 
     def counts(cmd: dict[str, Any]) -> dict[str, Any]:
         return {"tickets": Ticket.objects.count(), "followups": FollowUp.objects.count()}
@@ -730,10 +760,10 @@ def measure(db: str, args: argparse.Namespace, peer: str | None, errors: list[st
         if "helpdesk" in children:
             children["helpdesk"].ask("run", lo=0, hi=w)
         cd.ask("floor", lo=0, hi=w)
-        runs: dict[str, dict[str, Any]] = {"casedesk": {"samples": [], "kinds": [], "cpu_s": 0.0}}
-        runs["floor"] = {"samples": []}
+        runs: dict[str, dict[str, Any]] = {"casedesk": {"samples": [], "kinds": [], "cpu_s": 0.0, "server_cpu_s": 0.0}}
+        runs["floor"] = {"samples": [], "cpu_s": 0.0}
         if "helpdesk" in children:
-            runs["helpdesk"] = {"samples": [], "ignored": 0}
+            runs["helpdesk"] = {"samples": [], "ignored": 0, "cpu_s": 0.0}
         bounds = [w + n * i // args.rounds for i in range(args.rounds + 1)]
         sides = list(runs)
         for i in range(args.rounds):
@@ -758,7 +788,7 @@ def measure(db: str, args: argparse.Namespace, peer: str | None, errors: list[st
             print(f"  casedesk mail-in: {args.pipe} processes ...", flush=True)
             res["pipe"] = pipe_in(env, mail_dir, manifest, lo, lo + args.pipe)
             res["pipe_outcomes"] = cd.ask("outcomes", lo=lo, hi=lo + args.pipe)
-            again = min(10, args.pipe)
+            again = min(5, args.pipe)
             res["pipe_again"] = pipe_in(env, mail_dir, manifest, lo, lo + again)
         return res
     except Exception as e:
@@ -792,6 +822,10 @@ def med_p95(samples: list[float], scale: float = 1e3) -> str:
     return f"{statistics.median(samples) * scale:.2f} / {q[94] * scale:.2f}"
 
 
+def per_cpu(run: dict[str, Any] | None) -> str:
+    return f"{len(run['samples']) / run['cpu_s']:.0f}" if run and run.get("cpu_s") else "-"
+
+
 def report(results: dict[str, dict[str, Any]], dbs: list[str], args: argparse.Namespace) -> None:
     w = 58
 
@@ -817,6 +851,11 @@ def report(results: dict[str, dict[str, Any]], dbs: list[str], args: argparse.Na
         r = get(d, "runs", "casedesk")
         cpu.append(f"{len(r['samples']) / r['cpu_s']:.0f}" if r and r["cpu_s"] else "-")
     line("  messages per CPU-second of the Python process", cpu)
+    both = []
+    for d in dbs:
+        r = get(d, "runs", "casedesk")
+        both.append(f"{len(r['samples']) / (r['cpu_s'] + r['server_cpu_s']):.0f}" if r and r["server_cpu_s"] else "-")
+    line("  per CPU-second of Python + its PostgreSQL backend", both)
     line("  per message, median / p95 ms", [med_p95(get(d, "runs", "casedesk", "samples") or []) for d in dbs])
     for kind in KINDS:
         cells = []
@@ -846,11 +885,13 @@ def report(results: dict[str, dict[str, Any]], dbs: list[str], args: argparse.Na
             [f"{rate(get(d, 'runs', 'helpdesk', 'samples') or []):.0f}" for d in dbs],
         )
         line("  per message, median / p95 ms", [med_p95(get(d, "runs", "helpdesk", "samples") or []) for d in dbs])
+        line("  messages per CPU-second of its Python process", [per_cpu(get(d, "runs", "helpdesk")) for d in dbs])
     line(
         "floor: stdlib parse + 1 INSERT + commit: messages/s",
         [f"{rate(get(d, 'runs', 'floor', 'samples') or []):.0f}" for d in dbs],
     )
     line("  per message, median / p95 ms", [med_p95(get(d, "runs", "floor", "samples") or []) for d in dbs])
+    line("  messages per CPU-second of the Python process", [per_cpu(get(d, "runs", "floor")) for d in dbs])
 
     print()
     for d in dbs:
@@ -871,16 +912,24 @@ def report(results: dict[str, dict[str, Any]], dbs: list[str], args: argparse.Na
                   f"{f', {ign} ignored' if ign else ''} (warm-up included)")  # fmt: skip
 
     print()
-    print(f"target (DESIGN.md): >= {TARGET:g} messages per second per core through the intake function")
+    print(
+        f"target (DESIGN.md): >= {TARGET:g} messages per second per core through the intake function "
+        "(per core: per CPU-second of the process, and of its PostgreSQL backend on PostgreSQL)"
+    )
     for d in dbs:
         r = get(d, "runs", "casedesk")
         if not r:
             print(f"  {NAMES[d]}: no figure")
             continue
-        wall, per_cpu = rate(r["samples"]), len(r["samples"]) / r["cpu_s"] if r["cpu_s"] else 0
-        ok = "PASS" if wall >= TARGET else "FAIL"
-        print(f"  {NAMES[d]}: {ok}  {wall:.0f} messages/s wall, {per_cpu:.0f} per CPU-second of the process "
-              f"({wall / TARGET:.2f}x the target)")  # fmt: skip
+        wall = rate(r["samples"])
+        cpu_s = r["cpu_s"] + r["server_cpu_s"]
+        per_core = len(r["samples"]) / cpu_s if cpu_s else 0.0
+        ok = "PASS" if per_core >= TARGET else "FAIL"
+        whose = "Python + PostgreSQL backend" if r["server_cpu_s"] else "the Python process"
+        print(
+            f"  {NAMES[d]}: {ok}  {per_core:.0f} messages per CPU-second ({whose}), {per_core / TARGET:.2f}x the "
+            f"target; {wall:.0f} messages/s wall in one process"
+        )
 
     for d in dbs:
         ph, r = get(d, "phases"), get(d, "runs", "casedesk")
@@ -919,10 +968,10 @@ def report(results: dict[str, dict[str, Any]], dbs: list[str], args: argparse.Na
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--messages", type=int, default=1000, help="messages timed through accept() (default 1000)")
+    ap.add_argument("--messages", type=int, default=300, help="messages timed through accept() (default 300)")
     ap.add_argument("--warmup", type=int, default=50, help="untimed messages first (default 50)")
-    ap.add_argument("--profile", type=int, default=300, help="messages under cProfile (default 300; 0 skips)")
-    ap.add_argument("--pipe", type=int, default=25, help="messages through casedesk mail-in (default 25; 0 skips)")
+    ap.add_argument("--profile", type=int, default=100, help="messages under cProfile (default 100; 0 skips)")
+    ap.add_argument("--pipe", type=int, default=20, help="messages through casedesk mail-in (default 20; 0 skips)")
     ap.add_argument("--rounds", type=int, default=5, help="chunks alternating casedesk, helpdesk, floor (default 5)")
     ap.add_argument("--db", default="sqlite,pg", help="sqlite,pg (default both)")
     ap.add_argument("--no-peer", action="store_true", help="no django-helpdesk")
