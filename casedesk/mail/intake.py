@@ -21,7 +21,7 @@ from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.mail import writing
 from casedesk.mail.bounces import DeliveryReport
 from casedesk.mail.models import InboundMessage, ThreadRef
-from casedesk.mail.noise import automatic_reason, over_limit
+from casedesk.mail.noise import automatic_reason, from_a_desk_address, over_limit
 from casedesk.mail.parsing import parse
 from casedesk.mail.routing import Route, RoutingError, route
 from casedesk.mail.senders import identify
@@ -110,7 +110,7 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
     if parsed.report is not None:
         _bounce(msg, parsed.report)
         return
-    automatic = automatic_reason(parsed.headers, parsed.sender)
+    automatic = automatic_reason(parsed.headers, parsed.sender) or from_a_desk_address(parsed.sender)
     if not parsed.sender:
         raise writing.Quarantined("no sender address: the message names nobody to reply to")
     if len(parsed.sender) > 254:

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from casedesk.mail.models import InboundMessage
+from casedesk.desks.models import Queue
+from casedesk.mail.models import InboundAddress, InboundMessage
 
 _AUTO_REPLY_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponse", "x-auto-reply", "x-mail-autoreply")
 _MACHINES = ("mailer-daemon@", "postmaster@")
@@ -28,6 +29,14 @@ def automatic_reason(headers: dict[str, str], sender: str) -> str:
     if sender.startswith(_MACHINES):
         return f"sent by {sender}"
     return ""
+
+
+def from_a_desk_address(sender: str) -> str:
+    """A reason when the message comes from an address casedesk itself receives at (our own mail looping back)."""
+    if not sender:
+        return ""
+    own = InboundAddress.objects.filter(address=sender).exists() or Queue.objects.filter(email__iexact=sender).exists()
+    return f"sent from {sender}, an address of this installation: a mail loop" if own else ""
 
 
 def sender_limit() -> tuple[int, timedelta]:

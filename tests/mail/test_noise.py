@@ -88,3 +88,10 @@ def test_the_loop_guard_quarantines_a_sender_over_the_desks_limit(plm: Desk, ali
     assert outcomes == ["case", "case", "case", "quarantined", "quarantined"]
     row = InboundMessage.objects.filter(outcome="quarantined").first()
     assert row is not None and row.reason == "loop guard: more than 3 messages from alice@no.test within 10 minutes"
+
+
+def test_mail_from_one_of_our_own_addresses_is_a_loop_and_never_answered(plm: Desk) -> None:
+    result = deliver(mail(frm="PLM Support <Support@PLMgroup.dk>", subject="Re: [PLM-000001] received"))
+    assert result.outcome == "ignored_automatic"
+    assert result.reason == "sent from support@plmgroup.dk, an address of this installation: a mail loop"
+    assert Case.objects.count() == 0
