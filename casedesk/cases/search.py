@@ -31,7 +31,7 @@ import re
 import unicodedata
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import F, Func, Q, QuerySet
 from django.db.models.fields import BooleanField
 
@@ -157,6 +157,26 @@ def _unindexed(qs: QuerySet[Case], number: str, ws: list[str]) -> QuerySet[Case]
     return qs.filter(cond)
 
 
+def _first_matches(connection: Any, sql: str, params: list[str]) -> list[tuple[Any, ...]]:
+    """Run the matching query. PostgreSQL without parallel workers: it plans them for a message word it
+    cannot estimate (a prefix), and starting them costs more (10-30 ms) than the whole answer for a rare word."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+    outer = connection.in_atomic_block
+    with transaction.atomic(using=connection.alias), connection.cursor() as cur:
+        if outer:  # SET LOCAL lasts as long as the outer transaction: put the setting back after
+            cur.execute("SELECT current_setting('max_parallel_workers_per_gather')")
+            before = cur.fetchone()[0]
+        cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+        if outer:
+            cur.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [before])
+    return rows
+
+
 def search(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
     """The cases of `qs` with number `text` (any case), or whose subject or a message has all its words.
 
@@ -171,9 +191,7 @@ def search(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
     if matching is None:
         return _unindexed(qs, number, ws)
     sql, params = matching
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT id FROM ({sql}) m LIMIT {FEW + 1}", params)
-        rows = cur.fetchall()
+    rows = _first_matches(connection, f"SELECT id FROM ({sql}) m LIMIT {FEW + 1}", params)
     if len(rows) <= FEW:  # every match is known: fetch those cases by id
         return qs.filter(pk__in=sorted({r[0] for r in rows}))
     if connection.vendor == "postgresql":

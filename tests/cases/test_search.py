@@ -240,3 +240,13 @@ def test_sqlite_full_text_tables_and_their_triggers_exist() -> None:
         triggers = {r[0] for r in cur.fetchall()}
     expected = {f"cases_{t}_fts_{op}" for t in ("case", "caseevent") for op in ("insert", "update", "delete")}
     assert triggers == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's setting")
+def test_postgresql_parallel_setting_is_put_back_inside_a_transaction(w: Desk1) -> None:
+    w.open("License server")
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL max_parallel_workers_per_gather = 3")
+        assert found("licen") == {"PLM-000001"}
+        cur.execute("SELECT current_setting('max_parallel_workers_per_gather')")
+        assert cur.fetchone()[0] == "3"
