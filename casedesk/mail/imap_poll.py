@@ -57,6 +57,7 @@ class ImapConfig:
     security: str = "ssl"  # ssl (IMAPS), starttls, none (loopback and tests only)
     processed_folder: str = ""  # empty: flag \Seen; else move there ("/" is the server's separator)
     timeout: float = 60.0
+    ca_file: str = ""  # a CA (or the server's self-signed certificate) to trust besides the system's
 
     def __post_init__(self) -> None:
         if self.security not in SECURITY:
@@ -77,6 +78,7 @@ ENVIRONMENT = {
     "CASEDESK_IMAP_RECIPIENT": "recipient",
     "CASEDESK_IMAP_PROCESSED_FOLDER": "processed_folder",
     "CASEDESK_IMAP_TIMEOUT": "timeout",
+    "CASEDESK_IMAP_CA_FILE": "ca_file",
 }
 
 
@@ -129,14 +131,22 @@ class Counts:
         )
 
 
+def ssl_context(cfg: ImapConfig) -> ssl.SSLContext:
+    """Certificate and host name checked, always; `ca_file` adds a private CA to the system's."""
+    context = ssl.create_default_context()
+    if cfg.ca_file:
+        context.load_verify_locations(cafile=cfg.ca_file)
+    return context
+
+
 def connect(cfg: ImapConfig) -> BaseMailBox:
     """Log in and select the folder."""
     port = cfg.port or (993 if cfg.security == "ssl" else 143)
     mb: BaseMailBox
     if cfg.security == "ssl":
-        mb = MailBox(cfg.host, port, timeout=cfg.timeout, ssl_context=ssl.create_default_context())
+        mb = MailBox(cfg.host, port, timeout=cfg.timeout, ssl_context=ssl_context(cfg))
     elif cfg.security == "starttls":
-        mb = MailBoxStartTls(cfg.host, port, timeout=cfg.timeout, ssl_context=ssl.create_default_context())
+        mb = MailBoxStartTls(cfg.host, port, timeout=cfg.timeout, ssl_context=ssl_context(cfg))
     else:
         mb = MailBoxUnencrypted(cfg.host, port, timeout=cfg.timeout)
     try:
@@ -167,12 +177,12 @@ def poll(
     security: str = "ssl",
     processed_folder: str = "",
     timeout: float = 60.0,
+    ca_file: str = "",
     deliver: Deliver = accept,
 ) -> Counts:
     """Connect, deliver every waiting message, log out. `recipient` None or empty: a catch-all mailbox."""
-    cfg = ImapConfig(
-        host, user, password, port, folder, (recipient or "").strip().lower(), security, processed_folder, timeout
-    )
+    to = (recipient or "").strip().lower()
+    cfg = ImapConfig(host, user, password, port, folder, to, security, processed_folder, timeout, ca_file)
     mb = connect(cfg)
     try:
         return poll_mailbox(mb, cfg, deliver=deliver)
@@ -181,10 +191,11 @@ def poll(
 
 
 def poll_mailbox(mb: BaseMailBox, cfg: ImapConfig, *, deliver: Deliver = accept) -> Counts:
-    """Deliver the waiting messages of the selected folder: unseen ones, or all when they are moved once done."""
+    """Deliver the waiting messages of the selected folder: the unseen ones, or, when they are moved once done,
+    all of them (anything still there is waiting, even if someone read it). Messages marked \\Deleted are left."""
     counts = Counts()
     target = ensure_folder(mb, cfg.processed_folder) if cfg.processed_folder else ""
-    for uid in mb.uids("ALL" if target else "UNSEEN"):
+    for uid in mb.uids("UNDELETED" if target else "UNSEEN UNDELETED"):
         raw = fetch_raw(mb, uid)
         if raw is None:  # expunged by another client since the search
             continue

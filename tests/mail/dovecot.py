@@ -44,7 +44,19 @@ service imap-login {{
   inet_listener imap {{
     port = {port}
   }}
-}}
+{imaps}}}
+"""
+# With TLS: STARTTLS on the plain port, and IMAPS on a port of its own.
+TLS_CONF = """\
+ssl = yes
+ssl_cert = <{d}/cert.pem
+ssl_key = <{d}/key.pem
+"""
+IMAPS_LISTENER = """\
+  inet_listener imaps {{
+    port = {ssl_port}
+    ssl = yes
+  }}
 """
 
 
@@ -55,6 +67,8 @@ class Dovecot:
     password: str
     directory: Path
     pid: int
+    ssl_port: int = 0  # IMAPS, when started with tls=True
+    ca_file: str = ""  # the self-signed certificate for 127.0.0.1, to trust
 
     def log(self) -> str:
         path = self.directory / "dovecot.log"
@@ -95,9 +109,33 @@ def _wait_for_greeting(proc: subprocess.Popen[bytes], port: int, directory: Path
     raise RuntimeError(f"dovecot did not greet on port {port} within {timeout} s")
 
 
+def self_signed_certificate(directory: Path) -> Path:
+    """cert.pem and key.pem for 127.0.0.1 (a subjectAltName IP, as Python's hostname check wants)."""
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"]
+    name = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            *key,
+            *name,
+            "-keyout",
+            str(directory / "key.pem"),
+            "-out",
+            str(directory / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    return directory / "cert.pem"
+
+
 @contextmanager
-def running_dovecot() -> Iterator[Dovecot]:
-    """Start dovecot (skips the test when it is not installed: `apt-get install dovecot-imapd`); kill it after."""
+def running_dovecot(*, tls: bool = False) -> Iterator[Dovecot]:
+    """Start dovecot (skips the test when it is not installed: `apt-get install dovecot-imapd`); kill it after.
+    With `tls`, a self-signed certificate: STARTTLS on `port`, IMAPS on `ssl_port`, `ca_file` to trust."""
     if not DOVECOT.exists() or not Path("/usr/lib/dovecot/imap").exists():
         pytest.skip("dovecot-imapd is not installed")
     # Not pytest's tmp_path: it sits under a 0700 directory, and the mail processes run as nobody.
@@ -106,8 +144,14 @@ def running_dovecot() -> Iterator[Dovecot]:
     os.chmod(d, 0o755)
     (d / "mail").mkdir()
     shutil.chown(d / "mail", "nobody", "nogroup")
-    port = free_port()
-    (d / "dovecot.conf").write_text(CONF.format(d=d, port=port, password=PASSWORD))
+    port, ssl_port, ca_file = free_port(), 0, ""
+    conf = CONF.replace("ssl = no\n", TLS_CONF if tls else "ssl = no\n")
+    if tls:
+        if shutil.which("openssl") is None:
+            pytest.skip("openssl is not installed")
+        ssl_port, ca_file = free_port(), str(self_signed_certificate(d))
+    imaps = IMAPS_LISTENER.format(ssl_port=ssl_port) if tls else ""
+    (d / "dovecot.conf").write_text(conf.format(d=d, port=port, password=PASSWORD, imaps=imaps))
     proc = subprocess.Popen(
         [str(DOVECOT), "-F", "-c", str(d / "dovecot.conf")],
         start_new_session=True,
@@ -116,7 +160,7 @@ def running_dovecot() -> Iterator[Dovecot]:
     )
     try:
         _wait_for_greeting(proc, port, d)
-        yield Dovecot("127.0.0.1", port, PASSWORD, d, proc.pid)
+        yield Dovecot("127.0.0.1", port, PASSWORD, d, proc.pid, ssl_port, ca_file)
     finally:
         # SIGTERM takes ~3 s (the log child lingers); the whole process group at once is instant.
         with suppress(ProcessLookupError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import queue
 import signal
+import ssl
 import subprocess
 import threading
 import time
@@ -32,7 +33,7 @@ NO = "support@plmgroup.no"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Dovecot]:
-    with running_dovecot() as d:
+    with running_dovecot(tls=True) as d:
         yield d
 
 
@@ -208,6 +209,27 @@ def test_a_poll_killed_before_flagging_delivers_again_without_a_duplicate(server
 
     assert (counts.found, counts.stored, counts.again) == (1, 0, 1)
     assert (InboundMessage.objects.count(), Case.objects.count()) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_imaps_and_starttls_check_the_certificate(server, user, plm, alice) -> None:  # type: ignore[no-untyped-def]
+    append(server, user, mail(frm="alice@no.test"), mail(frm="alice@no.test", subject="Second"))
+    with pytest.raises(ssl.SSLCertVerificationError):  # self-signed: not trusted unless told
+        poll(server.host, server.ssl_port, user, server.password, recipient=NO, security="ssl")
+    assert InboundMessage.objects.count() == 0
+    with pytest.raises(ssl.SSLCertVerificationError):
+        poll(server.host, server.port, user, server.password, recipient=NO, security="starttls")
+
+    first = poll(
+        server.host, server.ssl_port, user, server.password, recipient=NO, security="ssl", ca_file=server.ca_file
+    )
+    append(server, user, mail(frm="alice@no.test", subject="Third"))
+    second = poll(
+        server.host, server.port, user, server.password, recipient=NO, security="starttls", ca_file=server.ca_file
+    )
+
+    assert (first.stored, second.stored) == (2, 1)
+    assert InboundMessage.objects.count() == 3
 
 
 def test_a_catch_all_takes_the_envelope_recipient_first_then_to_and_cc() -> None:

@@ -44,6 +44,8 @@ Environment (options win over it):
   CASEDESK_IMAP_PROCESSED_FOLDER  move stored messages there (created when missing, e.g.
                                   casedesk/processed) instead of flagging them \\Seen
   CASEDESK_IMAP_TIMEOUT           socket timeout in seconds, default 60
+  CASEDESK_IMAP_CA_FILE           PEM file of a CA (or the server's own certificate) to trust besides the
+                                  system's; certificates and host names are always checked
 """
 
 
