@@ -34,8 +34,8 @@ from imap_tools.errors import ImapToolsError, MailboxFetchError, MailboxFlagErro
 from imap_tools.utils import check_command_status
 
 from casedesk.desks.models import Queue
-from casedesk.mail.intake import Result, accept
-from casedesk.mail.models import InboundAddress
+from casedesk.mail.intake import Result, accept, process_pending
+from casedesk.mail.models import InboundAddress, InboundMessage
 from casedesk.mail.store import header_block
 
 log = logging.getLogger(__name__)
@@ -308,6 +308,14 @@ def idle_until_news(mb: BaseMailBox, timeout: float, stop: threading.Event, slic
         mb.idle.stop()
 
 
+def finish_pending() -> None:
+    try:
+        if done := process_pending():
+            log.info("processed %s messages stored earlier", done)
+    except Exception:  # the database is still away: the next poll tries again
+        log.exception("stored messages could not be processed yet")
+
+
 def run(
     cfg: ImapConfig,
     *,
@@ -320,11 +328,13 @@ def run(
     max_backoff: float = 300.0,
 ) -> None:
     """Poll until `stop` is set: IDLE between polls where the server offers it (re-issued every `idle_timeout`
-    seconds), else every `interval` seconds; reconnect with a growing pause when the connection fails."""
+    seconds), else every `interval` seconds; reconnect with a growing pause when the connection fails.
+    Messages stored but left pending (processing could not finish) are processed again before the next poll."""
     if idle_timeout > 29 * 60:
         raise ValueError("RFC 2177: re-issue IDLE at least every 29 minutes")
     stop = stop or threading.Event()
     backoff = 1.0
+    pending = True  # at start: whatever an earlier process left stored but not processed
     while not stop.is_set():
         try:
             mb = connect(cfg)
@@ -339,7 +349,10 @@ def run(
             while not stop.is_set():
                 close_old_connections()  # a long-running process: drop database connections gone stale
                 started = time.monotonic()
+                if pending:  # stored, but processing could not finish (or a process died): try again now
+                    finish_pending()
                 counts = poll_mailbox(mb, cfg, deliver=deliver)
+                pending = counts.outcomes.get(InboundMessage.Outcome.PENDING, 0) > 0
                 close_old_connections()
                 if counts.found:
                     log.info("IMAP %s: %s in %.2f s", cfg.address, counts, time.monotonic() - started)

@@ -21,7 +21,7 @@ from casedesk.cases.models import Case
 from casedesk.mail.imap_poll import Counts, ImapConfig, config_from_env, fetch_raw, poll, recipients_of, run
 from casedesk.mail.intake import Result, accept
 from casedesk.mail.models import InboundMessage
-from casedesk.mail.store import message_id_of
+from casedesk.mail.store import message_id_of, store
 
 from .dovecot import Dovecot, running_dovecot
 from .mails import mail
@@ -326,6 +326,18 @@ def test_the_idle_loop_delivers_new_mail_at_once_and_reconnects_when_dropped(ser
         "<idle-1@no.test>",
         "<idle-2@no.test>",
     ]
+
+
+@pytest.mark.django_db
+def test_the_loop_first_finishes_messages_stored_but_not_processed(server, user, plm, alice) -> None:  # type: ignore[no-untyped-def]
+    row, _ = store(mail(frm="alice@no.test"), NO, source="pipe")  # a process died between store and processing
+    cfg = ImapConfig(server.host, user, server.password, server.port, recipient=NO, security="none")
+    stop = threading.Event()
+
+    run(cfg, stop=stop, on_poll=lambda counts: stop.set())
+
+    row.refresh_from_db()
+    assert row.outcome == "case"
 
 
 def test_the_mailbox_is_configured_from_the_environment() -> None:
