@@ -169,3 +169,33 @@ def test_the_demo_desk_queue_shows_overdue_cases_first_in_red(page: Page, live_s
     page.locator("#queue tbody tr").first.locator("a").click()
     expect(page.locator("#case-sla tr.sla-overdue").first).to_be_visible()
     _shot(page, "case-demo-overdue")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_agent_ticks_cases_with_the_keyboard_assigns_them_and_saves_the_view(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    _desk, new = _world()
+    bob = User.objects.get(username="bob")
+    _sign_in(page, live_server.url, "bob")
+    page.goto(f"{live_server.url}/console/?desk=plm-group")
+    # j selects the first row, x ticks it; j, x the second one.
+    for _ in range(2):
+        page.keyboard.press("j")
+        page.keyboard.press("x")
+    ticked = page.locator("#queue input[name=cases]:checked")
+    expect(ticked).to_have_count(2)
+    numbers = [ticked.nth(i).get_attribute("value") for i in range(2)]
+    page.locator("#bulk select[name=assignee]").select_option(label="bob")
+    page.locator("#bulk").get_by_role("button", name="Apply").click()
+    expect(page.locator(".flash")).to_contain_text(f"Changed 2 cases: {numbers[0]}, {numbers[1]}.")
+    assert set(Case.objects.filter(assignee=bob).values_list("number", flat=True)) == set(numbers)
+    assert new.number in numbers  # the new High case is due first: it was the first row
+    # Save "unassigned in PLM" and come back to it from the link above the queue.
+    page.goto(f"{live_server.url}/console/?desk=plm-group&assignee=-")
+    expect(page.locator("#queue tbody tr")).to_have_count(1)
+    page.get_by_label("Save these filters as").fill("PLM unassigned")
+    page.get_by_role("button", name="Save view").click()
+    expect(page.locator(".flash")).to_contain_text("View “PLM unassigned” saved.")
+    page.goto(f"{live_server.url}/console/")
+    page.locator("nav.views").get_by_role("link", name="PLM unassigned").click()
+    expect(page.locator("#queue tbody tr")).to_have_count(1)
+    _shot(page, "queue-saved-view")
