@@ -335,7 +335,12 @@ def set_priority(case: Case, priority: str, *, actor: Actor = None, at: datetime
     _check_priority(policy, priority)
     if priority == case.priority:
         return case
-    check_intake(policy, case.intake, priority)  # S0 needs a 24/7 phone before it can be set
+    # Only what this priority itself needs (PTC S0: a 24/7 phone); a case opened with intake fields missing
+    # (e-mail, phone) gets its priority while the agent still collects them.
+    _, without = intake_problems(policy, case.intake, "")
+    needed = [p for p in intake_problems(policy, case.intake, priority)[1] if p not in without]
+    if needed:
+        raise CaseError("; ".join(needed))
     before = case.priority
     return _change(case, clock.PRIORITY, at, actor, {"priority": priority}, priority=priority, previous=before)
 

@@ -157,3 +157,19 @@ def test_the_queue_lists_open_cases_by_nearest_due_overdue_first_and_never_resol
     # critical due Mon 14:00 (overdue at 15:00), high Tue 09:00, low Fri 4 Dec 09:00.
     assert queue == [critical, high, low]
     assert list(Case.objects.filter(queue=critical.queue).by_nearest_due()) == [critical, high, low]
+
+
+def test_an_e_mail_case_with_intake_missing_gets_its_priority_but_s0_still_needs_the_24x7_phone() -> None:
+    plm = desk("plm-group")
+    alice, contract = customer(plm, country="DK", zone="Europe/Copenhagen", tier="standard")
+    case = services.open_case(plm, requester=alice, subject="Crash", contract=contract, channel="email", at=MON_9)
+    assert case.info_missing and case.priority == ""
+    services.set_priority(case, "critical", at=datetime(2026, 11, 30, 9, 30, tzinfo=CPH))
+    case.refresh_from_db()
+    assert case.priority == "critical" and case.info_missing  # still missing: the agent collects it
+    ptc = desk("ptc")
+    bob, ptc_contract = customer(ptc, country="FR", zone="Europe/Paris", scn="4000017")
+    s1 = services.open_case(ptc, requester=bob, subject="Down", contract=ptc_contract, channel="email",
+                            priority="S1", at=MON_9)  # fmt: skip
+    with pytest.raises(services.CaseError, match="Contact phone reachable 24/7 is required"):
+        services.set_priority(s1, "S0", at=datetime(2026, 11, 30, 9, 30, tzinfo=CPH))
