@@ -155,6 +155,8 @@ def measure_search(agent: Any, desk: Any, number: str, runs: int) -> dict[str, A
         plans = []
         explain = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
         for sql, params, took in seen:
+            if not sql.lstrip().upper().startswith("SELECT") or "current_setting" in sql or "set_config" in sql:
+                continue  # SET LOCAL and its kind: nothing to plan
             with connection.cursor() as cur:
                 cur.execute(explain + sql, params)
                 plan = "\n".join(" ".join(str(x) for x in row) for row in cur.fetchall())
