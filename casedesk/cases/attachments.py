@@ -30,6 +30,7 @@ ALLOWED_EXTENSIONS = frozenset(
     }
 )
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+MAX_NAME_BYTES = 200
 PUBLIC_KINDS = frozenset({"opened", "agent_reply", "customer_reply"})
 
 
@@ -46,7 +47,11 @@ def clean_name(name: str) -> str:
     base = re.split(r"[\\/]", unicodedata.normalize("NFC", name))[-1]
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip().lstrip(".")
     stem, ext = os.path.splitext(base)
-    return (stem[:120] + ext[:20]) or "file"
+    stem, ext = stem[:120], ext[:20]
+    # A file system allows 255 bytes per name, and the stored name gets a 17-byte prefix: cap the UTF-8 bytes.
+    while stem and len((stem + ext).encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem + ext) or "file"
 
 
 def check(files: Sequence[UploadedFile]) -> None:

@@ -66,3 +66,13 @@ def test_a_note_s_file_is_never_handed_out_on_the_portal() -> None:
     other = _open()
     with pytest.raises(Http404):
         attachments.download(other, att.pk, public_only=False)
+
+
+def test_a_long_name_in_a_non_latin_script_is_stored_shortened_with_its_extension() -> None:
+    # 100 Cyrillic letters are 200 bytes in UTF-8; with ".png" and the stored 17-byte prefix that is over a file
+    # system's 255 bytes per name, which refused the file before.
+    name = "чертёж" * 20 + ".png"
+    case = _open([SimpleUploadedFile(name, PNG, content_type="image/png")])
+    [att] = Attachment.objects.filter(case=case)
+    assert att.name.endswith(".png") and name.startswith(att.name[:-4]) and len(att.name.encode()) <= 200
+    assert att.file.read() == PNG
