@@ -705,8 +705,11 @@ def pipe_in(env: dict[str, str], mail_dir: Path, manifest: list[dict[str, Any]],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-        proc.stdin.write(data)
-        proc.stdin.close()
+        try:
+            proc.stdin.write(data)
+            proc.stdin.close()
+        except BrokenPipeError:  # it exited before reading the message: its stderr says why
+            pass
         stdout, stderr = proc.stdout.read(), proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
