@@ -29,9 +29,10 @@ def test_preset_load_is_idempotent(tmp_path: Path) -> None:
     first = run("preset", "load", "ptc", "--demo", **env)
     assert "created desk ptc" in first.stdout
     assert f"demo: {CATALOGUE['ptc'].cases} cases" in first.stdout
+    assert "demo e-mail address support@ptc.example.com -> desk ptc" in first.stdout  # PTC states no address
     again = run("preset", "load", "ptc", "--demo", **env)
     assert "updated desk ptc" in again.stdout
-    assert "demo already loaded" in again.stdout
+    assert "demo already loaded" in again.stdout and "example.com" not in again.stdout
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,12 @@ class Command(BaseCommand):
                 n = load_demo(desk)
                 line += f", demo: {n} cases" if n else ", demo already loaded"
             self.stdout.write(line)
+        if opts["demo"]:
+            from casedesk.mail.addresses import add_examples
+
+            # Desks whose policy states no address (all but PLM Group) take the demo's mail at an example domain.
+            for row in add_examples():
+                self.stdout.write(f"demo e-mail address {row.address} -> desk {row.desk.slug}")
 
     def _check(self, opts: dict[str, Any]) -> None:
         path = Path(opts["file"])
