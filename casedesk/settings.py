@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "casedesk.accounts",
     "casedesk.cases",
     "casedesk.mail",  # e-mail in: raw messages stored first, then threaded into cases
+    "casedesk.notify",  # e-mail out: case notifications, a durable queue sent by a task per message
     "casedesk.console",
     "casedesk.portal",
     "axes",  # login throttling: failed attempts are rows, so every process sees them
@@ -152,18 +153,28 @@ AXES_VERBOSE = False
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Links in invitations (sent outside a request) start here.
 CASEDESK_BASE_URL = os.environ.get("CASEDESK_BASE_URL", "http://127.0.0.1:8000")
-DEFAULT_FROM_EMAIL = os.environ.get("CASEDESK_FROM_EMAIL", "casedesk <support@localhost>")
-# Outgoing mail: SMTP when EMAIL_HOST is given (Django's EMAIL_* names), else one file per message under
-# var/mail/, so invitations and password resets of a local install can be read there.
-if os.environ.get("EMAIL_HOST"):
-    EMAIL_HOST = os.environ["EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Outgoing mail (invitations, password resets, case notifications), with Django's EMAIL_* names as environment
+# variables: SMTP when EMAIL_HOST is given, else one file per message under var/mail/ (a local install reads
+# them there); EMAIL_BACKEND, when set, chooses the backend whatever else is set. CASEDESK_FROM_EMAIL is the
+# older name of DEFAULT_FROM_EMAIL. Notifications of a case go out from its desk's inbound address when it has
+# one (casedesk.notify.outbox.from_address), else from DEFAULT_FROM_EMAIL.
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", os.environ.get("CASEDESK_FROM_EMAIL", "casedesk <support@localhost>")
+)
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
+# An SMTP conversation never outlasts this (seconds): a notification found "sending" much later was cut off.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files, never inline,
 # on every page, the admin and the API docs included (Django's admin has no inline scripts; Swagger UI's

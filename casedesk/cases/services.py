@@ -25,6 +25,7 @@ from casedesk.cases import attachments, sla_state
 from casedesk.cases.models import Case, CaseCC, CaseCounter, CaseEvent, SlaMetric
 from casedesk.desks.models import Desk, Membership, Queue
 from casedesk.desks.policies import preset_of, version_in_force
+from casedesk.notify.outbox import queue_for_event
 from casedesk.sla import clock
 from casedesk.sla.policy_schema import ANY_TIER, Policy, check_target
 from casedesk.sla.zones import valid_zone
@@ -278,6 +279,7 @@ def open_case(
     opened = CaseEvent.objects.create(case=case, at=at, actor=actor, kind=clock.OPENED, data=data)
     attachments.store(case, opened, files)
     sla_state.write(case, states, at, new=True)
+    queue_for_event(case, opened)  # the requester's notification rows, committed with the event (notify/)
     return case
 
 
@@ -321,6 +323,7 @@ def _change(
     states = sla_state.advance(case, [clock.Event(kind, t, data)], now=now)
     sla_state.write(case, states, now)
     case.save(update_fields=[*fields, "updated_at", "clock", "clock_key", "next_due_at", "no_clock", "sla_breached"])
+    queue_for_event(case, event)  # the requester's notification rows, committed with the event (notify/)
     return case
 
 

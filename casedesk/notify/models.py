@@ -1,0 +1,49 @@
+"""Outgoing e-mail: one row per message, written in the transaction of the case event it tells about.
+
+A committed event always has its rows and a rolled-back one has none; casedesk.notify.sending sends a row
+(a task per row, and `casedesk notify-send` for what is due) and records what happened to it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from casedesk.cases.models import Case, CaseEvent
+
+
+class OutgoingMail(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued"  # waiting for its first attempt, or for the next one at next_attempt_at
+        SENDING = "sending"  # claimed: an SMTP transaction is (or was) under way
+        SENT = "sent"
+        FAILED = "failed"  # refused for good, or the last retry failed: a delivery_failed event is on the case
+        UNCERTAIN = "uncertain"  # found "sending" after a crash: perhaps delivered, never sent again
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outgoing_mails")
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="outgoing_mails")
+    kind = models.CharField(max_length=40, help_text="what it tells: opened, agent_reply, status, resolved...")
+    recipients = models.JSONField(default=list)
+    from_email = models.CharField(max_length=320)
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    headers = models.JSONField(default=dict, blank=True, help_text="extra headers, threading ones set when sent")
+    message_id = models.CharField(max_length=250, unique=True)
+    language = models.CharField(max_length=10)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="set while queued")
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="when the latest attempt began")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # `notify-send`: queued rows by due time, and rows left "sending" by a process that died.
+            models.Index(fields=["state", "next_attempt_at"], name="outgoing_due"),
+            models.Index(fields=["case", "id"], name="outgoing_case"),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} to {', '.join(self.recipients)} ({self.state})"
