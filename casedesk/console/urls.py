@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from casedesk.console import actions, bulk, new_call, queue_view, saved_views
+from casedesk.console import actions, bulk, new_call, quarantine_page, queue_view, saved_views
 from casedesk.console.overview_page import overview_page
 
 app_name = "console"
@@ -17,4 +17,9 @@ urlpatterns = [
     path("cases/<str:number>/files/<int:attachment_id>/", actions.download, name="file"),
     path("cases/<str:number>/<slug:action>/", actions.act, name="act"),
     path("overview/<slug:slug>/", overview_page, name="overview"),
+    path("mail/quarantine/", quarantine_page.quarantine, name="quarantine"),
+    path("mail/quarantine/<int:pk>/", quarantine_page.message, name="quarantine_message"),
+    path("mail/quarantine/<int:pk>/raw/", quarantine_page.raw, name="quarantine_raw"),
+    path("mail/quarantine/<int:pk>/release/", quarantine_page.release_message, name="quarantine_release"),
+    path("mail/quarantine/<int:pk>/discard/", quarantine_page.discard_message, name="quarantine_discard"),
 ]
