@@ -46,7 +46,8 @@ def accept(raw: bytes, recipient: str, *, source: str, at: datetime | None = Non
     row, created = store(raw, recipient, source=source, at=at)
     if row.outcome == Outcome.PENDING:
         try:
-            row = process(row.pk)
+            # A delivery stored just now hands its bytes on (as stored: headers only when too large); no re-read.
+            row = process(row.pk, raw=bytes(row.raw) if created else None)
         except Exception:  # the database went away mid-way: stored is accepted, the next run processes it
             log.exception("inbound message %s stored; processing left for the next run", row.pk)
             later = "stored; processing left for the next run"
@@ -64,17 +65,19 @@ def process_pending(limit: int | None = None) -> int:
     return done
 
 
-def process(pk: int) -> InboundMessage:
-    """Parse, route, thread and write one stored message; its outcome is committed with the case writes."""
+def process(pk: int, *, raw: bytes | None = None) -> InboundMessage:
+    """Parse, route, thread and write one stored message; its outcome is committed with the case writes.
+    `raw` is the row's stored bytes when the caller has them (accept, right after the store)."""
     with transaction.atomic():
         # The raw bytes are read once, apart, and never written back: saving the outcome rewrites no blob.
         msg = InboundMessage.objects.select_for_update().defer("raw").get(pk=pk)
         if msg.outcome != Outcome.PENDING:
             return msg  # another process got there first
-        raw = InboundMessage.objects.filter(pk=pk).values_list("raw", flat=True)[0]
+        if raw is None:
+            raw = bytes(InboundMessage.objects.filter(pk=pk).values_list("raw", flat=True)[0])
         try:
             with transaction.atomic():
-                _handle(msg, bytes(raw))
+                _handle(msg, raw)
         except (writing.Quarantined, RoutingError, CaseError) as exc:
             _quarantine(msg, str(exc))
         except Exception as exc:  # a bug or broken input we did not foresee: kept, shown, never lost

@@ -79,10 +79,6 @@ def store(raw: bytes, recipient: str, *, source: str, at: datetime | None = None
     recipient = recipient.strip().lower()[:320]
     message_id = message_id_of(raw)
     fp = fingerprint(raw)
-    same = InboundMessage.objects.filter(message_id=message_id, fingerprint=fp, recipient=recipient)
-    existing = same.defer("raw", "text", "html").first()
-    if existing is not None:
-        return existing, False
     size = len(raw)
     limit = max_mail_bytes()
     truncated = size > limit
@@ -98,10 +94,15 @@ def store(raw: bytes, recipient: str, *, source: str, at: datetime | None = None
         raw=header_block(raw)[:HEADERS_KEPT_WHEN_TOO_LARGE] if truncated else raw,
         truncated=truncated,
     )
+    # Insert first: the unique constraint on (Message-ID, fingerprint, recipient) decides, in one statement, whether
+    # this delivery is new; a delivery stored before (a retry, another process) is then read back.
     try:
         with transaction.atomic():
             row.save(force_insert=True)
     except IntegrityError:
-        # Another process stored the same delivery between our look and our insert.
-        return same.defer("raw", "text", "html").get(), False
+        same = InboundMessage.objects.filter(message_id=message_id, fingerprint=fp, recipient=recipient)
+        existing = same.defer("raw", "text", "html").first()
+        if existing is None:  # refused for another reason than an earlier delivery
+            raise
+        return existing, False
     return row, True
