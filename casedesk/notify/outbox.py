@@ -1,17 +1,22 @@
 """Which case events the requester and the CC list are told about, and the outgoing rows that tell them.
 
 `queue_for_event` is called by casedesk.cases.services at the end of every write, inside its transaction:
-the rows commit or roll back with the event. Told: the case opened (number and targets), an agent's reply
-(never an internal note), waiting on the customer or on hold with the vendor, information requested, the
-solution, an escalation. One message per recipient, in that contact's language, with the case number in the
-subject; CC'd contacts get every message even where the desk hides the case from them in the portal
-(POLICIES 0.6), only without the portal link. Sending happens after the commit (casedesk.notify.sending).
+the rows commit or roll back with the event. Told: the case opened (number and targets; a contact copied
+later gets them when copied), an agent's reply (never an internal note), waiting on the customer or on hold
+with the vendor, information requested, the solution, an escalation. One message per recipient, in that
+contact's language, with the case number in the subject; CC'd contacts get every message even where the
+desk hides the case from them in the portal (POLICIES 0.6), only without the portal link. Sending happens
+after the commit (casedesk.notify.sending). Events come only from service calls, and the e-mail intake
+never makes one of an automatic message, so nothing here answers an automatic message.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import formataddr, make_msgid, parseaddr
@@ -21,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import override
 
 from casedesk.accounts.models import Contact
@@ -37,6 +43,17 @@ log = logging.getLogger(__name__)
 
 # The statuses a requester is told about: the ones that ask something of them or explain a wait.
 TOLD_STATUSES = {Case.Status.WAITING_ON_CUSTOMER, Case.Status.ON_HOLD_VENDOR}
+_silenced: ContextVar[bool] = ContextVar("notify_silenced", default=False)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """Writes inside tell nobody: history written after the fact (an import, demo data) is not news."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
 
 
 def what_to_tell(case: Case, event: CaseEvent) -> str | None:
@@ -44,6 +61,8 @@ def what_to_tell(case: Case, event: CaseEvent) -> str | None:
     data = event.data or {}
     if event.kind in {"opened", "agent_reply", "escalated"}:
         return event.kind
+    if event.kind == "cc_added":  # the contact copied now learns the case's number and targets
+        return "cc_added"
     if event.kind == "status" and data.get("status") in TOLD_STATUSES:
         return "status"
     if event.kind == "info_requested" and data.get("items"):
@@ -56,15 +75,16 @@ def what_to_tell(case: Case, event: CaseEvent) -> str | None:
 def queue_for_event(case: Case, event: CaseEvent) -> list[OutgoingMail]:
     """The outgoing rows for an event (none for most kinds); each is sent by a task once the event commits."""
     kind = what_to_tell(case, event)
-    if kind is None:
+    if kind is None or _silenced.get():
         return []
+    now = timezone.now()
     sender = from_address(case)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     rows = []
-    for contact in recipients(case):
+    for contact in recipients(case, event, kind):
         language = contact_language(contact) or settings.LANGUAGE_CODE
         with override(language):
-            body = render_to_string(f"notify/email/{kind}.txt", _context(case, event, contact, kind))
+            body = render_to_string(f"notify/email/{kind}.txt", _context(case, event, contact, kind)).strip() + "\n"
         headers = {"X-Casedesk-Case": case.number}
         if kind != "agent_reply":  # written by the desk's software: out-of-office replies stay away (RFC 3834)
             replied = kind == "opened" and case.channel == Case.Channel.EMAIL
@@ -82,8 +102,8 @@ def queue_for_event(case: Case, event: CaseEvent) -> list[OutgoingMail]:
                 headers=headers,
                 message_id=make_msgid(idstring=case.number.replace(" ", "")[:40], domain=domain),
                 language=language,
-                created_at=event.at,
-                next_attempt_at=event.at,
+                created_at=now,
+                next_attempt_at=now,
             )
         )
     OutgoingMail.objects.bulk_create(rows)
@@ -105,10 +125,14 @@ def subject_of(case: Case) -> str:
     return f"[{case.number}] {' '.join(case.subject.split())}"[:998]
 
 
-def recipients(case: Case) -> list[Contact]:
-    """The requester, then the CC list; each address once, contacts without an address left out."""
-    people = [case.requester]
-    people += [cc.contact for cc in CaseCC.objects.filter(case=case).select_related("contact").order_by("pk")]
+def recipients(case: Case, event: CaseEvent, kind: str) -> list[Contact]:
+    """The requester, then the CC list (a contact just copied: that contact alone); each address once,
+    contacts without an address left out."""
+    ccs = CaseCC.objects.filter(case=case).select_related("contact").order_by("pk")
+    if kind == "cc_added":
+        people = [cc.contact for cc in ccs.filter(contact=(event.data or {}).get("contact"))]
+    else:
+        people = [case.requester, *(cc.contact for cc in ccs)]
     seen: set[str] = set()
     chosen = []
     for contact in people:
@@ -165,9 +189,10 @@ def _context(case: Case, event: CaseEvent, contact: Contact, kind: str) -> dict[
         "case": case,
         "desk": case.desk,
         "contact": contact,
+        "requester": case.requester,
         "portal_url": f"{settings.CASEDESK_BASE_URL.rstrip('/')}/portal/cases/{case.number}/" if can_view else "",
     }
-    if kind == "opened":
+    if kind in {"opened", "cc_added"}:
         context["targets"] = _targets(case, requester_zone(contact, case))
         context["priority"] = policy_text(_priority_name(case))
     elif kind == "agent_reply":

@@ -49,13 +49,14 @@ def stale_after() -> timedelta:
 
 def send_one(pk: int, now: datetime | None = None) -> str:
     """Send the row if it is queued and due; its state afterwards, or "skipped" (sent, claimed, not due)."""
-    row = _claim(pk, now or timezone.now())
+    at = max(now, timezone.now()) if now is not None else timezone.now()  # `now` later than the clock: tests
+    row = _claim(pk, at)
     if row is None:
         return "skipped"
     try:
         _deliver(row)
     except Exception as exc:  # the server's answer or the connection's failure, recorded on the row
-        return _attempt_failed(row, exc)
+        return _attempt_failed(row, exc, at)
     OutgoingMail.objects.filter(pk=row.pk, state=State.SENDING).update(
         state=State.SENT, sent_at=timezone.now(), last_error=""
     )
@@ -124,9 +125,8 @@ def classify(exc: Exception) -> Failure:
     return Failure(bool(code and 500 <= code < 600), str(code or ""), text)
 
 
-def _attempt_failed(row: OutgoingMail, exc: Exception) -> str:
+def _attempt_failed(row: OutgoingMail, exc: Exception, now: datetime) -> str:
     failure = classify(exc)
-    now = timezone.now()
     with transaction.atomic():
         if failure.permanent or row.attempts >= MAX_ATTEMPTS:
             OutgoingMail.objects.filter(pk=row.pk).update(state=State.FAILED, last_error=failure.text)
