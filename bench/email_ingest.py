@@ -12,8 +12,9 @@ the demo customers' mail programs would send them:
 * new cases from the demo desks' known contacts, to their desk's address: the PLM contacts to their
   country's address (``Queue.email`` of the preset; Iceland shares support@plmgroup.no, Lithuania has none
   and writes there too), one in ten to another PLM country's address (the contact routes, not the
-  address, POLICIES 0.5); the other desks, whose presets state no address, at ``support@<desk>.example.com``,
-  an ``InboundAddress`` made here as a manager would in the admin; some copy a colleague (the case's CC);
+  address, POLICIES 0.5); the other desks, whose presets state no address, at the demo's
+  ``support@<desk>.example.com`` (``casedesk.mail.addresses.add_examples``; made here as ``InboundAddress``
+  rows when the demo made none); some copy a colleague (the case's CC);
   PTC's ask a severity (``Severity: S3``), since PTC logs none without;
 * replies by the requester threaded by ``In-Reply-To``/``References`` to a case opened earlier in the stream,
   quoting it (``On ... wrote:`` and ``>`` lines, folded away by the intake);
@@ -906,6 +907,8 @@ def report(results: dict[str, dict[str, Any]], dbs: list[str], args: argparse.Na
         po = get(d, "pipe_outcomes")
         if po:
             print(f"  outcomes of the mail-in messages ({NAMES[d]}): {dict(sorted(po['outcomes'].items()))}")
+            for reason, k in po["quarantine_reasons"]:
+                print(f"    quarantined {k}x: {reason}")
         for f in (get(d, "pipe", "failed") or []) + (get(d, "pipe_again", "failed") or []):
             print(f"    mail-in FAILED {f}")
         c = get(d, "hd_counts")
