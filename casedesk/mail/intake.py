@@ -18,7 +18,7 @@ from django.utils import timezone
 from casedesk.cases.models import Case
 from casedesk.cases.services import CaseError
 from casedesk.desks.policies import preset_of, version_in_force
-from casedesk.mail import writing
+from casedesk.mail import snapshot, writing
 from casedesk.mail.bounces import DeliveryReport
 from casedesk.mail.models import InboundMessage, ThreadRef
 from casedesk.mail.noise import automatic_reason, from_a_desk_address, over_limit
@@ -103,8 +103,9 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
         limit = max_mail_bytes()
         notices.append(f"the message of {msg.size:,} bytes is over the limit of {limit:,} bytes and was not accepted")
         raise writing.Quarantined(f"too large: {msg.size:,} bytes (limit {limit:,}); only the headers were kept")
+    snap = snapshot.current()  # desks, queues, addresses and policy versions as they are now: one statement
     try:
-        r = route(msg.recipient)
+        r = route(msg.recipient, snap)
     except RoutingError:
         if not (released and msg.desk is not None):
             raise
@@ -113,12 +114,14 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
     if parsed.report is not None:
         _bounce(msg, parsed.report)
         return
-    automatic = automatic_reason(parsed.headers, parsed.sender) or from_a_desk_address(parsed.sender)
+    automatic = automatic_reason(parsed.headers, parsed.sender) or from_a_desk_address(parsed.sender, snap)
     if not parsed.sender:
         raise writing.Quarantined("no sender address: the message names nobody to reply to")
     if len(parsed.sender) > 254:
         raise writing.Quarantined("the sender address is longer than 254 characters")
-    policy = preset_of(version_in_force(r.desk, msg.received_at)).policy
+    policy = preset_of(
+        snap.version_in_force(r.desk, msg.received_at) or version_in_force(r.desk, msg.received_at)
+    ).policy
     sender = identify(r.desk, parsed.sender, parsed.sender_name, timezone.localdate(msg.received_at))
     case = find_case(r.desk, policy, parsed.subject, [*parsed.in_reply_to, *reversed(parsed.references)], sender)
     if automatic:

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from casedesk.desks.models import Queue
-from casedesk.mail.models import InboundAddress, InboundMessage
+from casedesk.mail import snapshot
+from casedesk.mail.models import InboundMessage
+from casedesk.mail.snapshot import Snapshot
 
 _AUTO_REPLY_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponse", "x-auto-reply", "x-mail-autoreply")
 _MACHINES = ("mailer-daemon@", "postmaster@")
@@ -31,11 +32,12 @@ def automatic_reason(headers: dict[str, str], sender: str) -> str:
     return ""
 
 
-def from_a_desk_address(sender: str) -> str:
+def from_a_desk_address(sender: str, snap: Snapshot | None = None) -> str:
     """A reason when the message comes from an address casedesk itself receives at (our own mail looping back)."""
     if not sender:
         return ""
-    own = InboundAddress.objects.filter(address=sender).exists() or Queue.objects.filter(email__iexact=sender).exists()
+    snap = snap or snapshot.current()
+    own = sender in snap.addresses or bool(snap.queues_at(sender))
     return f"sent from {sender}, an address of this installation: a mail loop" if own else ""
 
 

@@ -1,0 +1,94 @@
+"""What every message reads and hardly ever changes (desks, queues, inbound addresses, policy versions), kept
+per process and checked against the database by one plain statement per message.
+
+The check reads those four small tables whole (every column but a version's source text), so an edit made by
+any process (an address added in the admin, a queue's e-mail changed, a version published) is seen by the
+next message; only when the rows differ are the model instances read again. The policy version in force is
+chosen for the instant asked, so a version taking effect at midnight applies from its first second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, models
+
+from casedesk.desks.models import Desk, PolicyVersion, Queue
+from casedesk.mail.models import InboundAddress
+
+_TABLES: tuple[type[models.Model], ...] = (Desk, Queue, InboundAddress, PolicyVersion)
+_SKIPPED = {(PolicyVersion, "source")}  # large and never changed: the digest stands for it
+
+
+def _check_sql() -> str:
+    q = connection.ops.quote_name
+    columns = {
+        m: [f.column for f in m._meta.concrete_fields if (m, f.name) not in _SKIPPED and f.column] for m in _TABLES
+    }
+    width = max(len(c) for c in columns.values())
+    selects = []
+    for i, (model, cols) in enumerate(columns.items()):
+        values = [f"CAST({q(c)} AS TEXT)" for c in cols] + ["NULL"] * (width - len(cols))
+        selects.append(f"SELECT {i}, {', '.join(values)} FROM {q(model._meta.db_table)}")
+    return " UNION ALL ".join(selects)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    rows: tuple[tuple[Any, ...], ...]
+    desks: dict[int, Desk]
+    queues: list[Queue]  # every queue, by desk and key, each with its desk
+    addresses: dict[str, InboundAddress]  # by the address as stored, each with its desk and queue
+    versions: dict[int, list[PolicyVersion]]  # per desk, by effective_at (source deferred)
+
+    def version_in_force(self, desk: Desk, at: datetime) -> PolicyVersion | None:
+        """As desks.policies.version_in_force: the latest version effective at `at`, else the earliest one."""
+        versions = self.versions.get(desk.pk, [])
+        in_force = [v for v in versions if v.effective_at <= at]
+        if in_force:
+            return in_force[-1]
+        return versions[0] if versions else None
+
+    def queues_at(self, address: str) -> list[Queue]:
+        """Queues whose e-mail is `address` (compared without case), by desk and key."""
+        wanted = address.lower()
+        return [q for q in self.queues if q.email and q.email.lower() == wanted]
+
+
+_sql: dict[str, str] = {}
+_current: dict[str, Snapshot] = {}
+
+
+def current() -> Snapshot:
+    """The snapshot matching the database now (one statement; the instances re-read only after a change)."""
+    vendor = connection.vendor
+    sql = _sql.get(vendor) or _sql.setdefault(vendor, _check_sql())
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        rows = tuple(sorted(cur.fetchall(), key=lambda r: tuple("" if v is None else str(v) for v in r)))
+    key = f"{connection.alias}:{connection.settings_dict.get('NAME')}"
+    snap = _current.get(key)
+    if snap is None or snap.rows != rows:
+        snap = _load(rows)
+        _current.clear()
+        _current[key] = snap
+    return snap
+
+
+def _load(rows: tuple[tuple[Any, ...], ...]) -> Snapshot:
+    desks = {d.pk: d for d in Desk.objects.all()}
+    queues = list(Queue.objects.order_by("desk_id", "key", "pk"))
+    for q in queues:
+        q.desk = desks[q.desk_id]
+    by_id = {q.pk: q for q in queues}
+    addresses = {}
+    for a in InboundAddress.objects.all():
+        a.desk = desks[a.desk_id]
+        a.queue = by_id.get(a.queue_id) if a.queue_id else None
+        addresses[a.address] = a
+    versions: dict[int, list[PolicyVersion]] = {}
+    for v in PolicyVersion.objects.defer("source").order_by("effective_at", "pk"):
+        versions.setdefault(v.desk_id, []).append(v)
+    return Snapshot(rows, desks, queues, addresses, versions)
