@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Aggregate, Count, Min, Q
 from django.utils import timezone
 
 from casedesk.cases.models import Case
@@ -21,7 +22,7 @@ from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.mail import snapshot, writing
 from casedesk.mail.bounces import DeliveryReport
 from casedesk.mail.models import InboundMessage, ThreadRef
-from casedesk.mail.noise import automatic_reason, from_a_desk_address, over_limit
+from casedesk.mail.noise import automatic_reason, from_a_desk_address, limit_reason, recent_from
 from casedesk.mail.parsing import parse
 from casedesk.mail.routing import Route, RoutingError, route
 from casedesk.mail.senders import identify
@@ -129,9 +130,10 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
         msg.automatic, msg.case = True, case
         msg.outcome, msg.reason = Outcome.IGNORED_AUTOMATIC, automatic
         return
-    if not released and (reason := over_limit(parsed.sender, r.desk.pk, msg.received_at)):
+    recent, first = _recent_and_first(msg, parsed.sender, r.desk.pk, count_recent=not released)
+    if not released and (reason := limit_reason(parsed.sender, recent)):
         raise writing.Quarantined(reason)
-    if (first := _same_message_on_desk(msg)) is not None:
+    if first is not None:
         msg.outcome, msg.duplicate_of, msg.case = Outcome.DUPLICATE, first, first.case
         msg.reason = f"also delivered to {first.recipient}"
         return
@@ -151,17 +153,29 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
         ThreadRef.objects.create(message_id=msg.message_id, case=msg.case, event=msg.event)
 
 
-def _same_message_on_desk(msg: InboundMessage) -> InboundMessage | None:
-    """The same message processed before through another address of this desk (To: .no, Cc: .dk)."""
-    if not msg.message_id:
-        return None
-    return (
-        InboundMessage.objects.filter(message_id=msg.message_id, fingerprint=msg.fingerprint, desk=msg.desk)
-        .exclude(pk=msg.pk)
-        .exclude(outcome__in=[Outcome.PENDING, Outcome.QUARANTINED, Outcome.DUPLICATE])
-        .order_by("pk")
-        .first()
-    )
+def _recent_and_first(
+    msg: InboundMessage, sender: str, desk_id: int, *, count_recent: bool
+) -> tuple[int, InboundMessage | None]:
+    """In one query: the sender's recent messages the loop guard counts (when `count_recent`), and the same
+    message processed before through another address of this desk (To: .no, Cc: .dk), if any."""
+    recent = recent_from(sender, desk_id, msg.received_at) if count_recent else None
+    same = None
+    if msg.message_id:
+        done = ~Q(outcome__in=[Outcome.PENDING, Outcome.QUARANTINED, Outcome.DUPLICATE])
+        same = Q(message_id=msg.message_id, fingerprint=msg.fingerprint, desk=msg.desk) & ~Q(pk=msg.pk) & done
+    if recent is None and same is None:
+        return 0, None
+    either = recent | same if recent is not None and same is not None else recent or same
+    wanted: dict[str, Aggregate] = {}
+    if recent is not None:
+        wanted["recent"] = Count("pk", filter=recent)
+    if same is not None:
+        wanted["first"] = Min("pk", filter=same)
+    found = InboundMessage.objects.filter(either).aggregate(**wanted)
+    first = None
+    if found.get("first") is not None:
+        first = InboundMessage.objects.defer("raw", "text", "html").select_related("case").get(pk=found["first"])
+    return int(found.get("recent") or 0), first
 
 
 def _bounce(msg: InboundMessage, report: DeliveryReport) -> None:

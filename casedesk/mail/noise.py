@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 
 from casedesk.mail import snapshot
 from casedesk.mail.models import InboundMessage
@@ -50,12 +51,19 @@ def sender_limit() -> tuple[int, timedelta]:
 
 def over_limit(sender: str, desk_id: int, at: datetime) -> str:
     """A reason when the sender sent more than the limit to this desk within the window, else ''."""
+    return limit_reason(sender, InboundMessage.objects.filter(recent_from(sender, desk_id, at)).count())
+
+
+def recent_from(sender: str, desk_id: int, at: datetime) -> Q:
+    """The sender's messages to this desk that the loop guard counts at `at`."""
+    _count, window = sender_limit()
+    counted = ~Q(outcome__in=[InboundMessage.Outcome.PENDING, InboundMessage.Outcome.DUPLICATE])
+    return Q(sender=sender, desk_id=desk_id, received_at__gt=at - window, received_at__lte=at) & counted
+
+
+def limit_reason(sender: str, recent: int) -> str:
+    """The loop guard's reason when `recent` messages reach the limit, else ''."""
     count, window = sender_limit()
-    recent = (
-        InboundMessage.objects.filter(sender=sender, desk_id=desk_id, received_at__gt=at - window, received_at__lte=at)
-        .exclude(outcome__in=[InboundMessage.Outcome.PENDING, InboundMessage.Outcome.DUPLICATE])
-        .count()
-    )
     if recent >= count:
         minutes = int(window.total_seconds() // 60)
         return f"loop guard: more than {count} messages from {sender} within {minutes} minutes"
