@@ -123,7 +123,7 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
     policy = preset_of(
         snap.version_in_force(r.desk, msg.received_at) or version_in_force(r.desk, msg.received_at)
     ).policy
-    sender = identify(r.desk, parsed.sender, parsed.sender_name, timezone.localdate(msg.received_at))
+    sender = identify(r.desk, parsed.sender, parsed.sender_name, timezone.localdate(msg.received_at), snap)
     case = find_case(r.desk, policy, parsed.subject, [*parsed.in_reply_to, *reversed(parsed.references)], sender)
     if automatic:
         # Never answered, never a case or a reply of its own; linked to its case when it names one.

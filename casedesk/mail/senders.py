@@ -10,8 +10,10 @@ from django.contrib.auth.models import User
 
 from casedesk.accounts.models import Company, Contact, Contract
 from casedesk.desks.models import Desk
+from casedesk.mail import snapshot
 from casedesk.mail.models import UnverifiedSenders
 from casedesk.mail.routing import Route
+from casedesk.mail.snapshot import Snapshot
 
 
 @dataclass
@@ -24,9 +26,13 @@ class Sender:
     staff: User | None = None  # a member of the desk
 
 
-def identify(desk: Desk, address: str, name: str, today: date) -> Sender:
+def identify(desk: Desk, address: str, name: str, today: date, snap: Snapshot | None = None) -> Sender:
     sender = Sender(address, name)
-    sender.staff = User.objects.filter(email__iexact=address, desk_memberships__desk=desk, is_active=True).first()
+    snap = snap or snapshot.current()
+    # Members are known to the snapshot: the User row is read only when one of them wrote.
+    if (staff_id := snap.staff_id(desk, address)) is not None:
+        staff = User.objects.filter(email__iexact=address, desk_memberships__desk=desk, is_active=True)
+        sender.staff = staff.filter(pk=staff_id).first() or staff.first()
     contacts = list(
         Contact.objects.filter(email__iexact=address, company__desk=desk)
         .select_related("company", "company__unverified_senders", "site")
@@ -42,9 +48,11 @@ def identify(desk: Desk, address: str, name: str, today: date) -> Sender:
 
 def valid_contract(desk: Desk, contact: Contact, today: date) -> Contract | None:
     """The company's contract on this desk valid today, the one for the contact's own site first."""
-    contracts = Contract.objects.filter(
-        desk=desk, company=contact.company_id, starts_on__lte=today, ends_on__gte=today
-    ).order_by("-ends_on", "pk")
+    contracts = (
+        Contract.objects.filter(desk=desk, company=contact.company_id, starts_on__lte=today, ends_on__gte=today)
+        .select_related("site")  # the intake reads the contract's site name
+        .order_by("-ends_on", "pk")
+    )
     rows = list(contracts[:20])
     return next((c for c in rows if c.site_id and c.site_id == contact.site_id), rows[0] if rows else None)
 

@@ -1,11 +1,11 @@
-"""What every message reads and hardly ever changes (desks, queues, inbound addresses, policy versions), kept
-per process and checked against the database by one plain statement per message.
+"""What every message reads and hardly ever changes (desks, queues, inbound addresses, policy versions, who is a
+desk's member), kept per process and checked against the database by one plain statement per message.
 
-The check reads those four small tables whole (every column but a version's source text), so an edit made by
-any process (an address added in the admin, a queue's e-mail changed, a version published) is seen by the
-next message; only when the rows differ are the model instances read again. The policy version in force is
-chosen for the instant asked, so a version taking effect at midnight applies from its first second.
-"""
+The check reads those small tables whole (every column but a version's source text; of the members only desk,
+user id, e-mail and active flag), so an edit made by any process (an address added in the admin, a queue's
+e-mail changed, a version published, an agent added) is seen by the next message; only when the rows differ
+are the model instances read again. The policy version in force is chosen for the instant asked, so a version
+taking effect at midnight applies from its first second."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import connection, models
 
-from casedesk.desks.models import Desk, PolicyVersion, Queue
+from casedesk.desks.models import Desk, Membership, PolicyVersion, Queue
 from casedesk.mail.models import InboundAddress
 
 _TABLES: tuple[type[models.Model], ...] = (Desk, Queue, InboundAddress, PolicyVersion)
@@ -32,6 +33,14 @@ def _check_sql() -> str:
     for i, (model, cols) in enumerate(columns.items()):
         values = [f"CAST({q(c)} AS TEXT)" for c in cols] + ["NULL"] * (width - len(cols))
         selects.append(f"SELECT {i}, {', '.join(values)} FROM {q(model._meta.db_table)}")
+    # The desks' members by e-mail (only what tells staff from customers; the User row is read when one writes).
+    m, u = Membership._meta, User._meta
+    member = [f"CAST(m.{q('desk_id')} AS TEXT)", f"CAST(u.{q('id')} AS TEXT)", f"u.{q('email')}"]
+    member += [f"CAST(u.{q('is_active')} AS TEXT)"] + ["NULL"] * (width - 4)
+    selects.append(
+        f"SELECT {len(columns)}, {', '.join(member)} FROM {q(m.db_table)} m"
+        f" JOIN {q(u.db_table)} u ON u.{q('id')} = m.{q('user_id')}"
+    )
     return " UNION ALL ".join(selects)
 
 
@@ -42,6 +51,7 @@ class Snapshot:
     queues: list[Queue]  # every queue, by desk and key, each with its desk
     addresses: dict[str, InboundAddress]  # by the address as stored, each with its desk and queue
     versions: dict[int, list[PolicyVersion]]  # per desk, by effective_at (source deferred)
+    staff: dict[tuple[int, str], int]  # (desk id, lower-case e-mail) -> the first active member's user id
 
     def version_in_force(self, desk: Desk, at: datetime) -> PolicyVersion | None:
         """As desks.policies.version_in_force: the latest version effective at `at`, else the earliest one."""
@@ -50,6 +60,10 @@ class Snapshot:
         if in_force:
             return in_force[-1]
         return versions[0] if versions else None
+
+    def staff_id(self, desk: Desk, address: str) -> int | None:
+        """The id of the desk's active member with this e-mail (compared without case), the lowest first."""
+        return self.staff.get((desk.pk, address.lower()))
 
     def queues_at(self, address: str) -> list[Queue]:
         """Queues whose e-mail is `address` (compared without case), by desk and key."""
@@ -78,7 +92,8 @@ def current() -> Snapshot:
 
 
 def _load(rows: tuple[tuple[Any, ...], ...]) -> Snapshot:
-    desks = {d.pk: d for d in Desk.objects.all()}
+    # Each desk with its queues prefetched: the case services' queue choice (desk.queues.all()) reads no rows.
+    desks = {d.pk: d for d in Desk.objects.prefetch_related("queues")}
     queues = list(Queue.objects.order_by("desk_id", "key", "pk"))
     for q in queues:
         q.desk = desks[q.desk_id]
@@ -91,4 +106,9 @@ def _load(rows: tuple[tuple[Any, ...], ...]) -> Snapshot:
     versions: dict[int, list[PolicyVersion]] = {}
     for v in PolicyVersion.objects.defer("source").order_by("effective_at", "pk"):
         versions.setdefault(v.desk_id, []).append(v)
-    return Snapshot(rows, desks, queues, addresses, versions)
+    staff: dict[tuple[int, str], int] = {}
+    members = Membership.objects.filter(user__is_active=True).order_by("user_id")
+    for desk_id, user_id, email in members.values_list("desk_id", "user_id", "user__email"):
+        if email:
+            staff.setdefault((desk_id, email.lower()), user_id)
+    return Snapshot(rows, desks, queues, addresses, versions, staff)

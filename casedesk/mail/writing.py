@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 
 from casedesk.cases import attachments, services
-from casedesk.cases.models import Case, CaseCC, CaseEvent
+from casedesk.cases.models import Case, CaseEvent
 from casedesk.desks.models import Desk
 from casedesk.mail.escalation import requested_level
 from casedesk.mail.parsing import File, Parsed
@@ -152,8 +152,9 @@ def _copy_cc(desk: Desk, case: Case, addresses: list[str], sender: Sender, at: d
     if not wanted:
         return
     contacts = Contact.objects.filter(company=case.company_id, email__in=sorted(wanted)[:MAX_CC])
-    for contact in contacts:
-        if contact.pk != case.requester_id and not CaseCC.objects.filter(case=case, contact=contact).exists():
+    # The case was opened just now, in this transaction: none of them follows it yet (each contact is one row).
+    for contact in contacts.select_related("company"):
+        if contact.pk != case.requester_id:
             services.add_cc(case, contact, at=at)
 
 
