@@ -80,11 +80,13 @@ def queue_for_event(case: Case, event: CaseEvent) -> list[OutgoingMail]:
     now = timezone.now()
     sender = from_address(case)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    running = _running(case) if kind in {"opened", "cc_added"} else []
     rows = []
     for contact in recipients(case, event, kind):
         language = contact_language(contact) or settings.LANGUAGE_CODE
         with override(language):
-            body = render_to_string(f"notify/email/{kind}.txt", _context(case, event, contact, kind)).strip() + "\n"
+            context = _context(case, event, contact, kind, running)
+            body = render_to_string(f"notify/email/{kind}.txt", context).strip() + "\n"
         headers = {"X-Casedesk-Case": case.number}
         if kind != "agent_reply":  # written by the desk's software: out-of-office replies stay away (RFC 3834)
             replied = kind == "opened" and case.channel == Case.Channel.EMAIL
@@ -161,13 +163,18 @@ class Target:
     when: str
 
 
-def _targets(case: Case, zone: ZoneInfo) -> list[Target]:
-    """The targets running on the case, soonest first, in the recipient's zone (the desk's reviews left out)."""
+def _running(case: Case) -> list[SlaMetric]:
+    """The targets running on the case, soonest first (the desk's internal reviews left out)."""
     policy = preset_of(case.policy_version).policy
     internal = {k for k, m in policy.metrics.items() if m.kind == "review"}
     metrics = SlaMetric.objects.filter(case=case, live=True, due_at__isnull=False).exclude(metric__in=internal)
+    return list(metrics.order_by("due_at", "pk"))
+
+
+def _targets(metrics: list[SlaMetric], zone: ZoneInfo) -> list[Target]:
+    """The targets' names in the active language, their due times in the recipient's zone."""
     targets = []
-    for m in metrics.order_by("due_at", "pk"):
+    for m in metrics:
         assert m.due_at is not None
         due = m.due_at.astimezone(zone)
         abbr = due.tzname() or ""
@@ -182,7 +189,7 @@ def _level_name(case: Case, level: Any) -> str:
     return policy_text(str(entry.get("name", ""))) if entry else ""
 
 
-def _context(case: Case, event: CaseEvent, contact: Contact, kind: str) -> dict[str, Any]:
+def _context(case: Case, event: CaseEvent, contact: Contact, kind: str, running: list[SlaMetric]) -> dict[str, Any]:
     data = event.data or {}
     can_view = contact.pk == case.requester_id or case.desk.cc_can_view_in_portal
     context: dict[str, Any] = {
@@ -193,7 +200,7 @@ def _context(case: Case, event: CaseEvent, contact: Contact, kind: str) -> dict[
         "portal_url": f"{settings.CASEDESK_BASE_URL.rstrip('/')}/portal/cases/{case.number}/" if can_view else "",
     }
     if kind in {"opened", "cc_added"}:
-        context["targets"] = _targets(case, requester_zone(contact, case))
+        context["targets"] = _targets(running, requester_zone(contact, case))
         context["priority"] = policy_text(_priority_name(case))
     elif kind == "agent_reply":
         context["body"] = event.body
