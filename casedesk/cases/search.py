@@ -22,7 +22,9 @@ of matching ids, built once from the FTS tables (``+id IN``); on PostgreSQL on t
 messages (a GIN index cannot be read in another index's order, and hashing a million matches takes
 seconds). Either way one query more than an unfiltered queue, whatever the data. The cost that remains
 grows with the number of matches: that first query (the FTS doclists or GIN posting lists of the words)
-and, on SQLite, the set; see bench/README.md.
+and, on SQLite, the set; see bench/README.md. Known weak spot: a word in thousands of texts none of which
+are among the queue's cases makes the per-case check run over the whole queue (PostgreSQL: seconds at a
+million cases, since each case's messages are parsed again).
 """
 
 from __future__ import annotations
