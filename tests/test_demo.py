@@ -169,3 +169,10 @@ def test_desks_import_nothing_from_cases() -> None:
                 f"{path.name}: {n}" for n in names if n == "casedesk.cases" or n.startswith("casedesk.cases.")
             ]
     assert offenders == []
+
+
+def test_the_demo_history_e_mails_nobody(desks: dict[str, Desk]) -> None:
+    from casedesk.notify.models import OutgoingMail
+
+    assert Case.objects.filter(desk__in=desks.values()).count() > 100
+    assert not OutgoingMail.objects.exists()
