@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from casedesk.desks.models import Desk
@@ -86,6 +87,10 @@ class Contact(models.Model):
     language = models.CharField(max_length=10, default="en")
     zone = models.CharField(max_length=64, blank=True, default="", validators=[validate_zone], help_text=ZONE_HELP)
     is_technical_contact = models.BooleanField(default=False, help_text="the customer's designated contact")
+
+    class Meta:
+        # E-mail look-ups ignore case (email__iexact, e.g. the e-mail intake's sender): UPPER(email) on PostgreSQL.
+        indexes = [models.Index(Upper("email"), name="contact_email_upper")]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
