@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -102,7 +103,7 @@ def queue_for_event(case: Case, event: CaseEvent) -> list[OutgoingMail]:
                 subject=subject_of(case),
                 body=body,
                 headers=headers,
-                message_id=make_msgid(idstring=case.number.replace(" ", "")[:40], domain=domain),
+                message_id=make_msgid(idstring=re.sub(r"[^A-Za-z0-9-]", "", case.number)[:40], domain=domain),
                 language=language,
                 created_at=now,
                 next_attempt_at=now,

@@ -101,9 +101,17 @@ def thread_headers(row: OutgoingMail) -> dict[str, str]:
 def _deliver(row: OutgoingMail) -> None:
     headers = {**row.headers, "Message-ID": row.message_id}
     message = EmailMessage(row.subject, row.body, row.from_email, row.recipients, headers=headers)
-    with get_connection(fail_silently=False) as connection:
-        if connection.send_messages([message]) != 1:
-            raise smtplib.SMTPException("the backend sent nothing")
+    connection = get_connection(fail_silently=False)
+    connection.open()
+    try:
+        sent = connection.send_messages([message])
+    finally:
+        try:  # once the server took the message, an error at QUIT changes nothing: it is sent
+            connection.close()
+        except Exception:
+            log.warning("notification %s: closing the mail connection failed", row.pk, exc_info=True)
+    if sent != 1:
+        raise smtplib.SMTPException("the backend sent nothing")
 
 
 @dataclass(frozen=True)
