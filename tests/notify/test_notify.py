@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from casedesk.cases import services
 from casedesk.cases.models import Case, CaseEvent
 from casedesk.desks.models import Desk
 from casedesk.mail.intake import accept
-from casedesk.mail.models import ThreadRef
+from casedesk.mail.models import InboundAddress, ThreadRef
 from casedesk.notify.models import OutgoingMail
 from casedesk.notify.sending import BACKOFF, send_due, send_one
 from tests.cases.factories import customer, desk, staff
@@ -312,7 +313,21 @@ def test_the_solution_and_an_escalation_are_told_with_the_portal_words(smtp: Cap
     assert escalated["Subject"] == f"[{case.number}] Post processor"
     assert f"Case {case.number} is escalated to level 1: Support manager / supervisor review." in text(escalated)
     assert f"Case {case.number} is resolved: a timeline for the fix is given." in text(resolved)
-    assert opened["From"] == "casedesk <support@localhost>" or "@" in opened["From"]
+    assert opened["From"] == settings.DEFAULT_FROM_EMAIL  # the desk receives mail at no address here
+    InboundAddress.objects.create(address="Support@Mastercam.Example.com", desk=mastercam)
+    services.reopen(case, at=datetime(2026, 11, 30, 13, tzinfo=nyc))
+    services.agent_reply(case, staff("bob"), "Looking again.", at=datetime(2026, 11, 30, 14, tzinfo=nyc))
+    send_due()
+    assert smtp.to("alice@us.test")[-1]["From"] == f"{mastercam.name} <support@mastercam.example.com>"
+
+
+def test_information_requested_is_told_with_the_items(smtp: Capture, plm: Desk, alice) -> None:  # type: ignore[no-untyped-def]
+    case = open_plm(plm, alice)
+    services.request_info(case, ["The log file", "Your service pack"], at=MONDAY_9 + timedelta(hours=1))
+    send_due()
+    body = text(smtp.to("alice@se.test")[-1])
+    intro = sv("To continue with case %(number)s we need the following from you:") % {"number": case.number}
+    assert f"{intro}\n- The log file\n- Your service pack\n" in body
 
 
 def test_with_the_file_backend_every_message_is_a_file(settings, tmp_path, plm: Desk, alice) -> None:  # type: ignore[no-untyped-def]
