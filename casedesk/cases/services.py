@@ -276,7 +276,8 @@ def open_case(
     }
     states = sla_state.advance(case, [clock.Event(clock.OPENED, at, data)], now=at)
     case.save(force_insert=True)
-    opened = CaseEvent.objects.create(case=case, at=at, actor=actor, kind=clock.OPENED, data=data)
+    # The requester's first message is a message like the others (body: searched, never read by the clocks).
+    opened = CaseEvent.objects.create(case=case, at=at, actor=actor, kind=clock.OPENED, data=data, body=description)
     attachments.store(case, opened, files)
     sla_state.write(case, states, at, new=True)
     queue_for_event(case, opened)  # the requester's notification rows, committed with the event (notify/)

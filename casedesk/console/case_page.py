@@ -149,7 +149,7 @@ def timeline(events: list[CaseEvent]) -> list[Entry]:
             css=KIND_CLASS.get(e.kind, "record"),
             badge=str(KIND_BADGE.get(e.kind, "")),
             what=_what(e),
-            body=e.body,
+            body="" if e.kind == clock.OPENED else e.body,  # the first message is shown above, as the description
             files=[(a.pk, a.name) for a in e.attachments.all()],
         )
         for e in events

@@ -13,11 +13,12 @@ from datetime import datetime
 from typing import cast
 
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, Q, QuerySet
-from django.utils.translation import gettext, gettext_lazy
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy
 
 from casedesk.cases.access import console_cases
-from casedesk.cases.models import Case, CaseEvent, CaseQuerySet, SlaMetric
+from casedesk.cases.models import Case, CaseQuerySet, SlaMetric
+from casedesk.cases.search import search
 from casedesk.console.remaining import Remaining, age, remaining
 from casedesk.desks.models import Desk, Queue, Team
 
@@ -57,12 +58,10 @@ class Page:
     rows: list[Row] = field(default_factory=list)
     number: int = 1
     has_next: bool = False
-    note: str = ""  # why a search was narrowed
 
 
-def _narrowed(user: User, f: Filters, now: datetime) -> tuple[QuerySet[Case], str]:
+def _narrowed(user: User, f: Filters) -> QuerySet[Case]:
     qs = console_cases(user)
-    note = ""
     if f.desk is not None:
         qs = qs.filter(desk=f.desk)
     if f.queue is not None:
@@ -86,17 +85,8 @@ def _narrowed(user: User, f: Filters, now: datetime) -> tuple[QuerySet[Case], st
     if f.product:
         qs = qs.filter(product__istartswith=f.product)
     if f.text:
-        # A case number is an exact, indexed match (desk, number); only when no case has that number
-        # are subject and messages scanned, and only within one desk, never every desk's text.
-        exact = qs.filter(number=f.text)
-        if f.desk is None or exact.exists():
-            qs = exact
-            if f.desk is None:
-                note = gettext("Choose a desk to search subjects and messages; without one, only case numbers match.")
-        else:
-            in_messages = CaseEvent.objects.filter(case__desk=f.desk, body__icontains=f.text).values("case_id")
-            qs = qs.filter(Q(subject__icontains=f.text) | Q(pk__in=in_messages))
-    return qs, note
+        qs = search(qs, f.text)  # the case number, or words of the subject or a message (indexed)
+    return qs
 
 
 def _light(qs: QuerySet[Case]) -> QuerySet[Case]:
@@ -115,7 +105,7 @@ def _light(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 def queue_page(user: User, f: Filters, number: int, now: datetime) -> Page:
     """Page `number` of the due cases followed by the clockless ones (two queries at most, three past the due ones)."""
-    qs, note = _narrowed(user, f, now)
+    qs = _narrowed(user, f)
     start = (number - 1) * PAGE
     want = PAGE + 1  # one more tells whether a next page exists
     cases: list[Case] = []
@@ -135,4 +125,4 @@ def queue_page(user: User, f: Filters, number: int, now: datetime) -> Page:
         clockless = qs.filter(no_clock__in=[True]).order_by("-opened_at", "-id")  # IN: an index search on SQLite
         cases += list(_light(clockless)[clockless_from : clockless_from + want - len(cases)])
     rows = [Row(c, remaining(c, now), age(c.opened_at, now)) for c in cases[:PAGE]]
-    return Page(rows, number, len(cases) > PAGE, note)
+    return Page(rows, number, len(cases) > PAGE)

@@ -176,3 +176,25 @@ def test_the_queue_counts_down_an_s0_review_in_elapsed_time_after_24x7_work_is_f
     page = queue_page(agent, Filters(desk=case.desk), 1, datetime(2026, 12, 4, 17, 0, tzinfo=PARIS))
     (row,) = page.rows
     assert row.remaining is not None and (row.remaining.seconds, row.remaining.ticking) == (23 * 3600, True)
+
+
+def test_the_queue_search_finds_words_of_the_first_message_and_of_replies_but_not_other_desks_cases() -> None:
+    w = world("plm-group")
+    sven, contract = customer(w.desk, country="SE", zone="Europe/Stockholm", tier="standard")
+    vault = services.open_case(
+        w.desk, requester=sven, subject="Vault", description="Error 0x80070005 when checking in to the PDM vault",
+        contract=contract, intake=PLM_INTAKE, priority="high",
+    )  # fmt: skip
+    services.customer_reply(w.case, "Rebuild of Göteborg-assembly fails")
+    client = _as(w.users["agent"])
+    assert _numbers(client.get("/console/?q=0x80070005").content.decode(), w.case, vault) == {vault.number}
+    assert _numbers(client.get("/console/?q=PDM+checking").content.decode(), w.case, vault) == {vault.number}
+    assert _numbers(client.get("/console/?q=goteborg").content.decode(), w.case, vault) == {w.case.number}
+    mc_desk = desk("mastercam")
+    ann, mc_contract = customer(mc_desk, country="US", zone="America/New_York")
+    services.open_case(mc_desk, requester=ann, subject="Post", description="Error 0x80070005 too",
+                       contract=mc_contract, intake=MC_INTAKE, priority="P2")  # fmt: skip
+    page = client.get("/console/?q=0x80070005").content.decode()
+    assert _numbers(page, vault) == {vault.number} and page.count('name="cases"') == 1
+    # The description shows once on the case page: above the timeline, not again in its "opened" entry.
+    assert client.get(f"/console/cases/{vault.number}/").content.decode().count("Error 0x80070005") == 1
