@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import functools
 import html as html_lib
 import mimetypes
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
 from email.utils import getaddresses, parseaddr
 
@@ -65,8 +67,27 @@ class Parsed:
     report: DeliveryReport | None = None
 
 
+class _ReusedHeaders(HeaderRegistry):
+    """policy.default's header classes, each (name, value) parsed once per process: the stdlib parses a header
+    again on every read (a Content-Type a dozen times per message), and the same short values (Content-Type,
+    Content-Transfer-Encoding, MIME-Version) come in every message. The header objects are immutable strings;
+    long values are parsed as before, never kept."""
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process, kept on purpose
+    def _cached(self, name: str, value: str) -> BaseHeader:
+        return super().__call__(name, value)
+
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        if len(value) > 300:
+            return super().__call__(name, value)
+        return self._cached(name, value)
+
+
+POLICY = email.policy.default.clone(header_factory=_ReusedHeaders())
+
+
 def parse(raw: bytes) -> Parsed:
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    msg = email.message_from_bytes(raw, policy=POLICY)
     out = Parsed(subject=header(msg, "subject")[:1000])
     out.sender_name, out.sender = _sender(msg)
     out.cc = [a.lower() for _, a in _addresses(msg, "cc") + _addresses(msg, "to")]
