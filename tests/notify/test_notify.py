@@ -76,7 +76,7 @@ def only(messages: list[EmailMessage]) -> EmailMessage:
 def text(message: EmailMessage) -> str:
     body = message.get_body(("plain",))
     assert body is not None
-    return str(body.get_content())
+    return str(body.get_content()).replace("\r\n", "\n")
 
 
 def test_opening_a_plm_case_tells_the_requester_in_swedish_and_the_cc_with_the_targets(
@@ -104,7 +104,7 @@ def test_opening_a_plm_case_tells_the_requester_in_swedish_and_the_cc_with_the_t
     assert lines[5] == f"{sv('Priority')}: {sv('High', 'support policy')}"
     assert lines[6] == ""
     assert lines[7] == sv("What to expect from support (in your time zone):")
-    first = sv("First response", "support policy")
+    first = sv("Initial response", "support policy")  # the PLM policy's name of its response target
     assert lines[8] == "- " + sv("%(what)s by %(when)s") % {"what": first, "when": "2026-12-01 10:00 CET"}
     assert lines[9] == ""
     assert lines[10] == sv("Follow the case in the support portal:")
@@ -117,7 +117,7 @@ def test_opening_a_plm_case_tells_the_requester_in_swedish_and_the_cc_with_the_t
     assert to_carl["Subject"] == "[PLM-000001] Crash on rebuild"
     body = text(to_carl)
     assert "Alice has copied you on case PLM-000001; you will receive its e-mails:" in body
-    assert "- First response by " in body and "/portal/" not in body
+    assert "- Initial response by 2026-12-01 10:00 CET" in body and "/portal/" not in body
     assert len(smtp.messages) == 2
 
 
