@@ -18,6 +18,7 @@ import imaplib
 import logging
 import os
 import re
+import select
 import ssl
 import threading
 import time
@@ -296,16 +297,45 @@ def recipients_of(raw: bytes, known: Callable[[str], bool] = known_address) -> l
 
 def idle_until_news(mb: BaseMailBox, timeout: float, stop: threading.Event, slice_: float = 1.0) -> list[bytes]:
     """IDLE until the server says something (new mail: `* n EXISTS`), `timeout` passes or `stop` is set
-    (looked at every `slice_` seconds, so that a stop request is not kept waiting for the whole timeout)."""
+    (looked at every `slice_` seconds, so that a stop request is not kept waiting for the whole timeout).
+    A connection the server closed raises imaplib.IMAP4.abort, as any other broken connection does."""
     mb.idle.start()
     try:
+        news = _available_lines(mb)
+        log.debug("IDLE started; already announced: %s", news)
         deadline = time.monotonic() + timeout
-        while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
-            if news := mb.idle.poll(timeout=min(left, slice_)):
-                return list(news)
-        return []
+        while not news and not stop.is_set() and (left := deadline - time.monotonic()) > 0:
+            readable, _, _ = select.select([mb.client.sock], [], [], min(left, slice_))
+            if readable:
+                news = _available_lines(mb)
+                if not news:  # readable with nothing to read: the server closed the connection
+                    raise imaplib.IMAP4.abort("IDLE: connection closed by the server")
+                log.debug("IDLE: %s", news)
+        return news
     finally:
         mb.idle.stop()
+
+
+def _available_lines(mb: BaseMailBox) -> list[bytes]:
+    """The lines that can be read without waiting, from imaplib's buffer first.
+
+    Mail that arrived between the SEARCH and IDLE is announced right after the "+ idling" continuation, often
+    in the same packet: imaplib reads both into its buffer and hands out one, so waiting on the socket alone
+    would sit out the whole timeout with the news already here. (imaplib's internal _get_line, as imap-tools'
+    IdleManager uses it: with the socket non-blocking, "nothing more" shows as an EOF abort.)"""
+    sock = mb.client.sock
+    old_timeout = sock.gettimeout()
+    sock.settimeout(0)
+    lines: list[bytes] = []
+    try:
+        while True:
+            try:
+                lines.append(mb.client._get_line())
+            except (TimeoutError, OSError, imaplib.IMAP4.abort):
+                break
+    finally:
+        sock.settimeout(old_timeout)
+    return lines
 
 
 def finish_pending() -> None:
@@ -346,12 +376,18 @@ def run(
         try:
             backoff = 1.0
             can_idle = idle and "IDLE" in mb.client.capabilities
+            log.info(
+                "IMAP %s: connected, %s",
+                cfg.address,
+                "waiting with IDLE" if can_idle else f"polling every {interval:g} s",
+            )
             while not stop.is_set():
                 close_old_connections()  # a long-running process: drop database connections gone stale
                 started = time.monotonic()
                 if pending:  # stored, but processing could not finish (or a process died): try again now
                     finish_pending()
                 counts = poll_mailbox(mb, cfg, deliver=deliver)
+                log.debug("IMAP %s: polled: %s", cfg.address, counts)
                 pending = counts.outcomes.get(InboundMessage.Outcome.PENDING, 0) > 0
                 close_old_connections()
                 if counts.found:

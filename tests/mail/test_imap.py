@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import queue
 import signal
 import ssl
@@ -23,7 +24,7 @@ from casedesk.mail.intake import Result, accept
 from casedesk.mail.models import InboundMessage
 from casedesk.mail.store import message_id_of, store
 
-from .dovecot import Dovecot, running_dovecot
+from .dovecot import Dovecot, free_port, running_dovecot
 from .mails import mail
 from .subprocess_db import CASEDESK, migrated_sqlite, shared_db
 
@@ -313,22 +314,49 @@ def test_the_idle_loop_delivers_new_mail_at_once_and_reconnects_when_dropped(ser
         assert counts.stored == 1
         assert waited < 3  # IDLE woke it up, long before the 5 s re-issue
 
-        server.kick(user)  # the server drops the connection: the loop logs in again
+        server.kick(user)  # the server says BYE and drops the connection: the loop logs in again
         time.sleep(0.3)
         append(server, user, mail(frm="alice@no.test", message_id="<idle-2@no.test>"))
         counts, _ = next_delivery()
         assert counts.stored == 1
+
+        (pid,) = server.session_pids(user)
+        os.kill(pid, signal.SIGKILL)  # the connection closes without a word (a crash, a reset)
+        time.sleep(0.3)
+        append(server, user, mail(frm="alice@no.test", message_id="<idle-3@no.test>"))
+        counts, waited = next_delivery()
+        assert counts.stored == 1
+        assert waited < 4  # noticed at once, not after the 5 s IDLE timeout
     finally:
         stop.set()
         thread.join(15)
     assert not thread.is_alive()
-    assert sorted(InboundMessage.objects.values_list("message_id", flat=True)) == [
-        "<idle-1@no.test>",
-        "<idle-2@no.test>",
-    ]
+    stored = sorted(InboundMessage.objects.values_list("message_id", flat=True))
+    assert stored == ["<idle-1@no.test>", "<idle-2@no.test>", "<idle-3@no.test>"]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # run() closes stale connections, as a process of its own does
+def test_mail_arriving_between_the_search_and_idle_is_not_left_waiting(server, user, plm, alice) -> None:  # type: ignore[no-untyped-def]
+    """Dovecot reports it with the IDLE continuation, often in the same packet: read from imaplib's buffer."""
+    cfg = ImapConfig(server.host, user, server.password, server.port, recipient=NO, security="none")
+    stop = threading.Event()
+    polls: list[tuple[Counts, float]] = []
+
+    def on_poll(counts: Counts) -> None:
+        polls.append((counts, time.monotonic()))
+        if len(polls) == 1:  # after the first SEARCH, before IDLE starts
+            append(server, user, mail(frm="alice@no.test", message_id="<between@no.test>"))
+        elif counts.found or len(polls) > 5:
+            stop.set()
+
+    run(cfg, idle_timeout=20, stop=stop, on_poll=on_poll)
+
+    (first, at_first), (last, at_last) = polls[0], polls[-1]
+    assert (first.found, last.stored) == (0, 1)
+    assert at_last - at_first < 5  # not the 20 s IDLE timeout
+
+
+@pytest.mark.django_db(transaction=True)  # run() closes stale connections, as a process of its own does
 def test_the_loop_first_finishes_messages_stored_but_not_processed(server, user, plm, alice) -> None:  # type: ignore[no-untyped-def]
     row, _ = store(mail(frm="alice@no.test"), NO, source="pipe")  # a process died between store and processing
     cfg = ImapConfig(server.host, user, server.password, server.port, recipient=NO, security="none")
@@ -407,7 +435,9 @@ def test_mail_imap_once_polls_with_the_environment_and_exits(server, user, plm, 
     assert "2 found, 2 stored" in out
     assert Case.objects.count() == 2
 
-    monkeypatch.setenv("CASEDESK_IMAP_PASSWORD", "wrong")
+    monkeypatch.setenv(
+        "CASEDESK_IMAP_PORT", str(free_port())
+    )  # nothing listens there (no wrong password: see dovecot.py)
     with pytest.raises(CommandError) as refused:
         call_command("mail-imap", "--once")
     assert refused.value.returncode == 75
@@ -428,14 +458,20 @@ def test_casedesk_mail_imap_loops_with_idle_until_sigterm(server, user, tmp_path
         CASEDESK_IMAP_USER=user,
         CASEDESK_IMAP_PASSWORD=server.password,
         CASEDESK_IMAP_SSL="none",
+        CASEDESK_LOG_LEVEL="DEBUG",
     )
     proc = subprocess.Popen([*CASEDESK, "mail-imap", "--idle"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        assert proc.stdout is not None
+        assert proc.stdout is not None and proc.stderr is not None
         assert proc.stdout.readline().decode().startswith(f"polling {user}@127.0.0.1:{server.port}/INBOX")
+        # Append once it is in IDLE: a message that lands while dovecot sets IDLE up can wait for dovecot's
+        # mailbox_idle_check_interval (30 s), longer than this test waits.
+        for _ in range(50):
+            if b"IDLE started" in proc.stderr.readline():
+                break
         append(server, user, mail(frm="stranger@unknown.test", to=NO))  # a catch-all: routed by To
         deadline = time.monotonic() + 20
-        while db.count(Case._meta.db_table) < 1 and time.monotonic() < deadline:
+        while db.count(Case._meta.db_table) < 1 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.1)
         assert db.count(InboundMessage._meta.db_table) == 1
         assert db.count(Case._meta.db_table) == 1

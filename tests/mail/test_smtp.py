@@ -71,6 +71,16 @@ def test_a_message_is_stored_and_processed_before_the_250(smtp, plm, alice) -> N
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_message_with_the_null_sender_is_stored_as_automatic_and_never_answered(smtp, plm, alice) -> None:  # type: ignore[no-untyped-def]
+    with smtplib.SMTP(smtp.hostname, smtp.port) as s:
+        assert s.sendmail("", [NO], mail(frm="MAILER-DAEMON@mx.test", subject="Undelivered Mail")) == {}
+    row = InboundMessage.objects.get()
+    assert bytes(row.raw).startswith(b"Return-Path: <>\r\n")
+    assert row.automatic and row.outcome == "ignored_automatic"
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_address_no_desk_has_is_refused_at_rcpt_with_550(smtp, plm, alice) -> None:  # type: ignore[no-untyped-def]
     with smtplib.SMTP(smtp.hostname, smtp.port) as s:
         refused = s.sendmail("alice@no.test", ["nobody@plmgroup.no", NO], mail(frm="alice@no.test"))
