@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the test suite drives for real: Chromium (browser tests).
+# Debian packages the test suite drives for real: Chromium (browser tests), Dovecot (IMAP tests)
+# and openssl (its TLS certificate).
 # Installs only what is missing; needs root (as on the CI machines).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd)
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing Debian packages: ${need[*]} (run: sudo apt-get install ${need[*]})" >&2

@@ -151,10 +151,10 @@ def self_signed_certificate(directory: Path) -> Path:
 
 @contextmanager
 def running_dovecot(*, tls: bool = False) -> Iterator[Dovecot]:
-    """Start dovecot (skips the test when it is not installed: `apt-get install dovecot-imapd`); kill it after.
+    """Start dovecot (`scripts/system-packages.sh` installs it; a test fails without it, never skips); kill it after.
     With `tls`, a self-signed certificate: STARTTLS on `port`, IMAPS on `ssl_port`, `ca_file` to trust."""
     if not DOVECOT.exists() or not Path("/usr/lib/dovecot/imap").exists():
-        pytest.skip("dovecot-imapd is not installed")
+        pytest.fail("dovecot-imapd is not installed: run bash scripts/system-packages.sh")
     # Not pytest's tmp_path: it sits under a 0700 directory, and the mail processes run as nobody.
     # Short, too: base_dir holds unix sockets (~107 characters at most).
     d = Path(tempfile.mkdtemp(prefix="imap-"))
@@ -165,7 +165,7 @@ def running_dovecot(*, tls: bool = False) -> Iterator[Dovecot]:
     conf = CONF.replace("ssl = no\n", TLS_CONF if tls else "ssl = no\n")
     if tls:
         if shutil.which("openssl") is None:
-            pytest.skip("openssl is not installed")
+            pytest.fail("openssl is not installed: run bash scripts/system-packages.sh")
         ssl_port, ca_file = free_port(), str(self_signed_certificate(d))
     imaps = IMAPS_LISTENER.format(ssl_port=ssl_port) if tls else ""
     (d / "dovecot.conf").write_text(conf.format(d=d, port=port, password=PASSWORD, imaps=imaps))
