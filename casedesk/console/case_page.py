@@ -21,6 +21,7 @@ from casedesk.cases import sla_state
 from casedesk.cases.admin import NOT_SET, MetricRow, flags, metric_rows
 from casedesk.cases.models import Case, CaseCC, CaseEvent
 from casedesk.console import forms as f
+from casedesk.console.case_mail import Received, received_by_event, sent_about
 from casedesk.console.gate import is_manager
 from casedesk.console.remaining import case_calendar
 from casedesk.core.localtime import local
@@ -102,6 +103,7 @@ class Entry:
     what: str
     body: str
     files: list[tuple[int, str]]  # (attachment id, name)
+    mail: Received | None = None  # the e-mail it came from, as received
 
 
 def requester_zone(case: Case) -> ZoneInfo:
@@ -139,6 +141,7 @@ def _what(event: CaseEvent) -> str:
 
 
 def timeline(events: list[CaseEvent]) -> list[Entry]:
+    received = received_by_event(events)
     return [
         Entry(
             at=local(e.at),
@@ -151,6 +154,7 @@ def timeline(events: list[CaseEvent]) -> list[Entry]:
             what=_what(e),
             body="" if e.kind == clock.OPENED else e.body,  # the first message is shown above, as the description
             files=[(a.pk, a.name) for a in e.attachments.all()],
+            mail=received.get(e.pk),
         )
         for e in events
     ]
@@ -177,6 +181,7 @@ def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.F
             for row, st in zip(metric_rows(case, states, events), states, strict=True)
         ],
         "timeline": timeline(events),
+        "sent": sent_about(case),
         "ccs": list(CaseCC.objects.filter(case=case).select_related("contact").order_by("contact__name")),
         "forms": built,
         "priorities": policy.priorities,

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from casedesk.console import actions, bulk, new_call, quarantine_page, queue_view, saved_views
+from casedesk.console import (
+    actions,
+    addresses_page,
+    bulk,
+    case_mail,
+    new_call,
+    quarantine_page,
+    queue_view,
+    saved_views,
+)
 from casedesk.console.overview_page import overview_page
 
 app_name = "console"
@@ -15,8 +24,13 @@ urlpatterns = [
     path("contacts", new_call.contacts, name="contacts"),
     path("cases/<str:number>/", actions.case, name="case"),
     path("cases/<str:number>/files/<int:attachment_id>/", actions.download, name="file"),
+    path("cases/<str:number>/mail/<int:pk>/raw/", case_mail.received_raw, name="case_mail_raw"),
+    path("cases/<str:number>/mail/<int:pk>/send-again/", case_mail.resend, name="case_mail_resend"),
     path("cases/<str:number>/<slug:action>/", actions.act, name="act"),
     path("overview/<slug:slug>/", overview_page, name="overview"),
+    path("mail/addresses/", addresses_page.addresses, name="addresses"),
+    path("mail/addresses/<slug:slug>/add/", addresses_page.add, name="address_add"),
+    path("mail/addresses/<slug:slug>/<int:pk>/remove/", addresses_page.remove, name="address_remove"),
     path("mail/quarantine/", quarantine_page.quarantine, name="quarantine"),
     path("mail/quarantine/<int:pk>/", quarantine_page.message, name="quarantine_message"),
     path("mail/quarantine/<int:pk>/raw/", quarantine_page.raw, name="quarantine_raw"),

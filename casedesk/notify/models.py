@@ -6,6 +6,7 @@ A committed event always has its rows and a rolled-back one has none; casedesk.n
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from casedesk.cases.models import Case, CaseEvent
@@ -36,6 +37,18 @@ class OutgoingMail(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="set while queued")
     claimed_at = models.DateTimeField(null=True, blank=True, help_text="when the latest attempt began")
     sent_at = models.DateTimeField(null=True, blank=True)
+    # An agent's "send again" of a failed or uncertain message is a new row; the old one stays as it ended.
+    resend_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resends", help_text="sent again from"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="the agent who asked to send it again",
+    )
 
     class Meta:
         indexes = [
