@@ -70,3 +70,16 @@ def test_the_same_message_to_two_addresses_of_one_desk_is_one_case(plm: Desk, al
     second = accept(raw, "support@plmgroup.dk", source="pipe")
     assert (first.outcome, second.outcome, second.case) == ("case", "duplicate", first.case)
     assert Case.objects.count() == 1
+
+
+def test_an_unknown_sender_writing_to_two_countries_gets_each_address_queue(plm: Desk) -> None:
+    """Unverified after the first mail, still unknown: the second address routes them too (POLICIES 0.5)."""
+    first = _case(
+        accept(mail(frm="stranger@unknown.test", to="support@plmgroup.no"), "support@plmgroup.no", source="pipe")
+    )
+    second = _case(
+        accept(mail(frm="stranger@unknown.test", to="support@plmgroup.se"), "support@plmgroup.se", source="pipe")
+    )
+    assert (first.queue.key, first.calendar) == ("NO", "NO")
+    assert (second.queue.key, second.calendar) == ("SE", "SE")
+    assert second.requester.email == "stranger@unknown.test" and second.requester.company.country == "SE"
