@@ -10,6 +10,7 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -43,6 +44,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         smtp = None if opts["no_smtp"] else _host_port(opts["smtp"])
+        if "CASEDESK_BASE_URL" not in os.environ:  # links in e-mails point at this server (the worker inherits it)
+            os.environ["CASEDESK_BASE_URL"] = settings.CASEDESK_BASE_URL = f"http://{opts['addr']}"
         call_command("migrate", interactive=False, verbosity=0)
         self._ensure_admin()
         self._load_presets(demo=not opts["no_demo"])
