@@ -672,6 +672,7 @@ def recompute(t: Template, shift: timedelta, now: datetime) -> tuple[dict[str, A
         sla_state.SlaMetric, sla_state.CaseEvent = real  # type: ignore[misc]
     case = {
         "next_due_at": min((s.due_at for s in states if s.live and s.due_at), default=None),
+        "attention_at": min((s.next_change_at for s in states if s.live and s.next_change_at), default=None),
         "sla_breached": fake.sla_breached,
         "no_clock": t.open and not any(s.live and s.due_at for s in states),
         "clock": to_json(state),

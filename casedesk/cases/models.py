@@ -79,6 +79,8 @@ class Case(models.Model):
     next_due_at = models.DateTimeField(null=True, blank=True)
     no_clock = models.BooleanField(default=False, help_text="open with no clock running (nothing is due)")
     sla_breached = models.BooleanField(default=False)
+    # The next instant a sweep must look at the case: the earliest warning point or due of its live metrics.
+    attention_at = models.DateTimeField(null=True, blank=True, editable=False)
     clock = models.JSONField(default=dict, blank=True, editable=False)
     clock_key = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -101,6 +103,10 @@ class Case(models.Model):
             models.Index(fields=["next_due_at"], name="case_due"),
             models.Index(fields=["no_clock", "-opened_at"], name="case_no_clock"),
             models.Index(fields=["sla_breached", "-opened_at"], name="case_breached"),
+            # The sweep: cases needing attention by then (`attention_at <= now` implies the condition).
+            models.Index(
+                fields=["attention_at"], name="case_attention", condition=models.Q(attention_at__isnull=False)
+            ),
         ]
         ordering = ["-opened_at"]
 
@@ -177,6 +183,7 @@ class SlaMetric(models.Model):
     breached_at = models.DateTimeField(null=True, blank=True)
     missed = models.PositiveIntegerField(default=0)
     history = models.JSONField(default=list, blank=True, help_text="every breach recorded: never shrinks")
+    warned = models.JSONField(null=True, blank=True, help_text="warning points recorded (UTC ISO instants)")
     as_of = models.DateTimeField(null=True, blank=True, help_text="the instant this row was computed for")
 
     class Meta:

@@ -13,12 +13,15 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from casedesk.cases.models import Case, CaseEvent, SlaMetric
 from casedesk.desks.policies import calendar_of, preset_of
 from casedesk.sla import Calendar, parse_target
 from casedesk.sla.clock import (
+    BREACHED,
     RECORDS,
+    WARNING,
     ClockState,
     Context,
     Event,
@@ -33,7 +36,7 @@ from casedesk.sla.clock_json import from_json, to_json
 
 _FIELDS = ["name", "status", "live", "goal", "target", "calendar", "priority", "priority_assumed"]
 _FIELDS += ["started_at", "due_at", "stopped_at", "cancelled_at", "remaining_seconds", "next_change_at"]
-_FIELDS += ["breached", "breached_at", "missed", "history", "as_of"]
+_FIELDS += ["breached", "breached_at", "missed", "history", "warned", "as_of"]
 # What a change of state is: the remaining time alone moves with every instant.
 _STATE_FIELDS = [f for f in _FIELDS if f not in {"remaining_seconds", "as_of"}]
 
@@ -93,6 +96,7 @@ def advance(case: Case, new_events: Sequence[Event], now: datetime) -> list[Metr
     states = evaluate(ctx, state, now)
     case.next_due_at = min((s.due_at for s in states if s.live and s.due_at), default=None)
     case.no_clock = case.is_open and case.next_due_at is None
+    case.attention_at = min((s.next_change_at for s in states if s.live and s.next_change_at), default=None)
     return states
 
 
@@ -104,11 +108,17 @@ def as_of(case: Case, now: datetime) -> list[MetricState]:
     return evaluate(ctx, _replay(case, ctx), now)
 
 
-def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = False) -> list[SlaMetric]:
-    """Store the metric rows and record every breach not yet recorded (a `breached` event at its instant).
+class Written(NamedTuple):
+    rows: list[SlaMetric]
+    records: list[CaseEvent]  # the breach and warning records written now, oldest first
+
+
+def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = False) -> Written:
+    """Store the metric rows and record every breach and warning point passed and not yet recorded (a
+    `breached` or `warning` event at its instant, whoever brought the case to `now`: a write or a sweep).
 
     A row whose state did not change is not rewritten: its `as_of` says when its remaining
-    time was computed. Returns the rows. Sets case.sla_breached; the caller saves the case."""
+    time was computed. Sets case.sla_breached; the caller saves the case."""
     existing = {} if new else {m.metric: m for m in SlaMetric.objects.filter(case=case)}
     rows: list[SlaMetric] = []
     created: list[SlaMetric] = []
@@ -119,14 +129,23 @@ def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = F
         before = {f: getattr(row, f) for f in _STATE_FIELDS}
         known = {h["at"] for h in row.history}
         for b in st.breaches:
-            at = b.at.astimezone(UTC).isoformat()  # one spelling per instant, whatever zone computed it
+            at = _utc(b.at)
             if at not in known:
                 entry = {"at": at, "target": b.target, "goal": b.goal, "priority": b.priority}
                 row.history = [*row.history, entry]
                 data = {"metric": st.metric, "target": b.target, "goal": b.goal, "priority": b.priority}
-                records.append(CaseEvent(case=case, at=b.at, kind="breached", data=data))
+                data["calendar"] = st.calendar
+                records.append(CaseEvent(case=case, at=b.at, kind=BREACHED, data=data))
+        warned = set(row.warned or ())
+        for point in (p for p in st.warn_points if p <= now and _utc(p) not in warned):
+            warned.add(_utc(point))
+            data = {"metric": st.metric, "target": st.target, "goal": st.goal, "priority": st.priority}
+            data.update(calendar=st.calendar, due=_utc(st.due_at) if st.due_at else None)
+            records.append(CaseEvent(case=case, at=point, kind=WARNING, data=data))
+        if len(warned) != len(row.warned or ()):
+            row.warned = sorted(warned)
         for f in _FIELDS:
-            if f not in {"history", "breached", "breached_at", "as_of"}:
+            if f not in {"history", "warned", "breached", "breached_at", "as_of"}:
                 setattr(row, f, _value(st, f))
         # Recorded commitment breaches stay, whatever a later change or correction does.
         kept = sorted(h["at"] for h in row.history if not h["goal"])
@@ -141,17 +160,27 @@ def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = F
     if created:
         SlaMetric.objects.bulk_create(created)
     if records:
+        records.sort(key=lambda r: r.at)
         CaseEvent.objects.bulk_create(records)
     case.sla_breached = any(r.breached for r in rows)
-    return rows
+    return Written(rows, records)
 
 
-def refresh(case: Case, now: datetime) -> list[SlaMetric]:
-    """Bring a case's stored metrics to `now` (a sweep, demo data): breaches that passed get recorded."""
+# What advance and write set on the case, for the callers' save().
+KEPT = ["clock", "clock_key", "next_due_at", "no_clock", "sla_breached", "attention_at"]
+
+
+def refresh(case: Case, now: datetime) -> Written:
+    """Bring a case's stored metrics to `now` (a sweep, demo data): breaches and warnings that passed get
+    recorded."""
     states = advance(case, [], now)
-    rows = write(case, states, now)
-    case.save(update_fields=["clock", "clock_key", "next_due_at", "no_clock", "sla_breached"])
-    return rows
+    written = write(case, states, now)
+    case.save(update_fields=KEPT)
+    return written
+
+
+def _utc(t: datetime) -> str:
+    return t.astimezone(UTC).isoformat()  # one spelling per instant, whatever zone computed it
 
 
 def _value(st: MetricState, field: str) -> object:

@@ -65,7 +65,8 @@ ESCALATED = "escalated"  # data: {"level": n}
 SCHEDULE_AGREED = "schedule_agreed"  # data: {"metric": key, "target": "5bd"}: a commitment for this case
 # Records the clocks write about themselves; never inputs of the fold.
 BREACHED = "breached"  # data: {"metric", "target", "goal", "due"}
-RECORDS = frozenset({BREACHED})
+WARNING = "warning"  # data: {"metric", "target", "goal", "due", "point"}: a warning point the preset declares passed
+RECORDS = frozenset({BREACHED, WARNING})
 
 LIVE = frozenset({"waiting", "running", "paused", "overdue"})
 FINISHED = frozenset({"met", "missed", "cancelled", "no_target", "skipped"})
@@ -179,6 +180,7 @@ class MetricState:
     cancelled_at: datetime | None = None
     remaining_seconds: int | None = None  # business seconds left (negative when overdue)
     next_change_at: datetime | None = None  # next warning point or due, while running
+    warn_points: tuple[datetime, ...] = ()  # the current due's warning instants, passed ones included
     breaches: tuple[Breach, ...] = ()
     missed: int = 0  # dues missed (repeating metrics: periods or review marks)
 
@@ -559,18 +561,21 @@ def _state(ctx: Context, spec: MetricSpec, tr: Track, now: datetime) -> MetricSt
         paused = sum(cal.between(p0, p1 or now) for p0, p1 in _pauses_since(tr) if p0 is not None)
         used = cal.between(tr.anchor, now) - paused
         return MetricState(**base, status="paused", remaining_seconds=total - used)
+    points = tuple(sorted(_warn_points(spec, cal, tr, rule)))
     if now > due:
         if not tr.period_missed:
             base["breaches"] = (*tr.breaches, Breach(due, str(rule.target), rule.goal, tr.priority))
             base["missed"] = len(base["breaches"])
-        return MetricState(**base, status="overdue", due_at=due, remaining_seconds=-cal.between(due, now))
-    upcoming = [t for t in _warn_points(spec, cal, tr, rule) if t > now]
+        return MetricState(
+            **base, status="overdue", due_at=due, remaining_seconds=-cal.between(due, now), warn_points=points
+        )
     return MetricState(
         **base,
         status="running",
         due_at=due,
         remaining_seconds=cal.between(now, due),
-        next_change_at=min([*upcoming, due]),
+        next_change_at=min([*(t for t in points if t > now), due]),
+        warn_points=points,
     )
 
 
