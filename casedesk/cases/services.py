@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec
 
@@ -23,9 +25,10 @@ from django.utils.translation import gettext, pgettext
 from casedesk.accounts.models import Contact, Contract, Site
 from casedesk.cases import attachments, sla_state
 from casedesk.cases.models import Case, CaseCC, CaseCounter, CaseEvent, SlaMetric
-from casedesk.desks.models import Desk, Membership, Queue
+from casedesk.desks.models import Desk, Membership, PolicyVersion, Queue
 from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.notify.outbox import queue_for_event
+from casedesk.notify.staff import queue_for_change, queue_for_records
 from casedesk.sla import clock
 from casedesk.sla.policy_schema import ANY_TIER, Policy, check_target
 from casedesk.sla.zones import valid_zone
@@ -39,6 +42,27 @@ CLASSIFICATIONS = {"", "bug", "defect", "question", "enhancement"}
 
 class CaseError(ValueError):
     """A change the policy or the case's state does not allow; the message says why."""
+
+
+_recording: ContextVar[list[CaseEvent] | None] = ContextVar("services_recording", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[CaseEvent]]:
+    """The events the writes inside append (opened, replies, changes; not the breach records), in order:
+    a caller that links something to the event it caused (the e-mail intake) needs no query to find it."""
+    events: list[CaseEvent] = []
+    token = _recording.set(events)
+    try:
+        yield events
+    finally:
+        _recording.reset(token)
+
+
+def _record(event: CaseEvent) -> None:
+    events = _recording.get()
+    if events is not None:
+        events.append(event)
 
 
 def _now(at: datetime | None) -> datetime:
@@ -213,11 +237,14 @@ def open_case(
     actor: Actor = None,
     at: datetime | None = None,
     files: Sequence[UploadedFile] = (),
+    version: PolicyVersion | None = None,
 ) -> Case:
     """Open a case under the policy version in force now; create its SLA metrics (and store its files).
 
     On the portal and the API missing intake fields are refused; by e-mail or
-    phone the case is opened and flagged "information missing" (POLICIES 0.24)."""
+    phone the case is opened and flagged "information missing" (POLICIES 0.24).
+    `version`: the desk's version in force at `at` when the caller has already looked it up (the e-mail
+    intake's per-process snapshot); by default it is read here."""
     at = _now(at)
     subject = subject.strip()
     if not subject:
@@ -226,7 +253,8 @@ def open_case(
         raise CaseError(gettext("unknown channel %(channel)s") % {"channel": repr(channel)})
     _check_parties(desk, requester, contract, site)
     _check_files(files)
-    version = version_in_force(desk, at)
+    if version is None or version.desk_id != desk.pk:
+        version = version_in_force(desk, at)
     policy = preset_of(version).policy
     if priority:
         _check_priority(policy, priority)
@@ -278,9 +306,11 @@ def open_case(
     case.save(force_insert=True)
     # The requester's first message is a message like the others (body: searched, never read by the clocks).
     opened = CaseEvent.objects.create(case=case, at=at, actor=actor, kind=clock.OPENED, data=data, body=description)
+    _record(opened)
     attachments.store(case, opened, files)
-    sla_state.write(case, states, at, new=True)
-    queue_for_event(case, opened)  # the requester's notification rows, committed with the event (notify/)
+    written = sla_state.write(case, states, at, new=True)
+    queue_for_event(case, opened, metrics=written.rows)  # the requester's notification rows, with the event
+    queue_for_change(case, opened, at)  # the people the policy names for this opening (PTC: S0's manager)
     return case
 
 
@@ -318,13 +348,26 @@ def _change(
     if files:
         data = {**data, "files": [attachments.clean_name(f.name or "") for f in files]}
     event = CaseEvent.objects.create(case=case, at=t, actor=actor, kind=kind, data=data, body=body)
+    _record(event)
     attachments.store(case, event, files)
     # The stored rows are as of the latest event: a backdated one does not turn back the case's time.
     now = max(t, case.updated_at)
     states = sla_state.advance(case, [clock.Event(kind, t, data)], now=now)
-    sla_state.write(case, states, now)
-    case.save(update_fields=[*fields, "updated_at", "clock", "clock_key", "next_due_at", "no_clock", "sla_breached"])
+    written = sla_state.write(case, states, now)
+    case.save(update_fields=[*fields, "updated_at", *sla_state.KEPT])
+    queue_for_records(case, written.records, written.rows, now)  # the desk's people: warnings and breaches
     queue_for_event(case, event)  # the requester's notification rows, committed with the event (notify/)
+    queue_for_change(case, event, now)
+    return case
+
+
+@_writes
+def bring_clocks_to(case: Case, now: datetime) -> Case:
+    """The case's clocks as of `now` (the worker's sweep): each warning point and due passed since the last
+    write is recorded at its own instant, and the desk's people are told (casedesk.notify.staff). Writes no
+    event of its own; as of an instant before the case's last change, it changes nothing."""
+    written = sla_state.refresh(case, max(now, case.updated_at))
+    queue_for_records(case, written.records, written.rows, now)
     return case
 
 

@@ -20,7 +20,12 @@ class OutgoingMail(models.Model):
         FAILED = "failed"  # refused for good, or the last retry failed: a delivery_failed event is on the case
         UNCERTAIN = "uncertain"  # found "sending" after a crash: perhaps delivered, never sent again
 
+    class Audience(models.TextChoices):
+        REQUESTER = "requester"  # the requester and the contacts copied: threaded, replies come back to the case
+        STAFF = "staff"  # the desk's people (SLA warnings, breaches): never threaded into the case
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outgoing_mails")
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.REQUESTER)
     event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="outgoing_mails")
     kind = models.CharField(max_length=40, help_text="what it tells: opened, agent_reply, status, resolved...")
     recipients = models.JSONField(default=list)

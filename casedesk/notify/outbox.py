@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -57,6 +57,11 @@ def silenced() -> Iterator[None]:
         _silenced.reset(token)
 
 
+def is_silenced() -> bool:
+    """Inside `silenced()`: history being played (demo, benchmark), nobody is told."""
+    return _silenced.get()
+
+
 def what_to_tell(case: Case, event: CaseEvent) -> str | None:
     """The template an event is told with, None when the requester is not told about it."""
     data = event.data or {}
@@ -73,15 +78,16 @@ def what_to_tell(case: Case, event: CaseEvent) -> str | None:
     return None
 
 
-def queue_for_event(case: Case, event: CaseEvent) -> list[OutgoingMail]:
-    """The outgoing rows for an event (none for most kinds); each is sent by a task once the event commits."""
+def queue_for_event(case: Case, event: CaseEvent, *, metrics: Sequence[SlaMetric] | None = None) -> list[OutgoingMail]:
+    """The outgoing rows for an event (none for most kinds); each is sent by a task once the event commits.
+    `metrics`: the case's metric rows as the caller has just written them (open_case), not read back."""
     kind = what_to_tell(case, event)
     if kind is None or _silenced.get():
         return []
     now = timezone.now()
     sender = from_address(case)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    running = _running(case) if kind in {"opened", "cc_added"} else []
+    running = _running(case, metrics) if kind in {"opened", "cc_added"} else []
     rows = []
     for contact in recipients(case, event, kind):
         language = contact_language(contact) or settings.LANGUAGE_CODE
@@ -131,6 +137,8 @@ def subject_of(case: Case) -> str:
 def recipients(case: Case, event: CaseEvent, kind: str) -> list[Contact]:
     """The requester, then the CC list (a contact just copied: that contact alone); each address once,
     contacts without an address left out."""
+    if kind == "opened":  # a case is opened before anyone is copied on it (each is told when copied: cc_added)
+        return [case.requester] if case.requester.email.strip() else []
     ccs = CaseCC.objects.filter(case=case).select_related("contact").order_by("pk")
     if kind == "cc_added":
         people = [cc.contact for cc in ccs.filter(contact=(event.data or {}).get("contact"))]
@@ -164,10 +172,14 @@ class Target:
     when: str
 
 
-def _running(case: Case) -> list[SlaMetric]:
-    """The targets running on the case, soonest first (the desk's internal reviews left out)."""
+def _running(case: Case, written: Sequence[SlaMetric] | None = None) -> list[SlaMetric]:
+    """The targets running on the case, soonest first (the desk's internal reviews left out); from the rows
+    just `written` when the caller has them."""
     policy = preset_of(case.policy_version).policy
     internal = {k for k, m in policy.metrics.items() if m.kind == "review"}
+    if written is not None:
+        live = [m for m in written if m.live and m.due_at is not None and m.metric not in internal]
+        return sorted(live, key=lambda m: (m.due_at, m.pk or 0))
     metrics = SlaMetric.objects.filter(case=case, live=True, due_at__isnull=False).exclude(metric__in=internal)
     return list(metrics.order_by("due_at", "pk"))
 

@@ -38,6 +38,7 @@ def send_again(pk: int, *, by: User, now: datetime | None = None) -> OutgoingMai
         domain = row.message_id.rpartition("@")[2].rstrip(">") or None
         copy = OutgoingMail.objects.create(
             case=row.case,
+            audience=row.audience,
             event_id=row.event_id,
             kind=row.kind,
             recipients=row.recipients,

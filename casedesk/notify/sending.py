@@ -71,9 +71,11 @@ def _claim(pk: int, now: datetime) -> OutgoingMail | None:
         if row.next_attempt_at is not None and row.next_attempt_at > now + EARLY:
             return None
         row.state, row.attempts, row.claimed_at, row.next_attempt_at = State.SENDING, row.attempts + 1, now, None
-        row.headers = {**row.headers, **thread_headers(row)}
+        staff = row.audience == OutgoingMail.Audience.STAFF
+        if not staff:  # a reply to a staff message must never become a reply on the case
+            row.headers = {**row.headers, **thread_headers(row)}
         row.save(update_fields=["state", "attempts", "claimed_at", "next_attempt_at", "headers"])
-        if not ThreadRef.objects.filter(message_id=row.message_id, case_id=row.case_id).exists():
+        if not staff and not ThreadRef.objects.filter(message_id=row.message_id, case_id=row.case_id).exists():
             ThreadRef.objects.create(
                 message_id=row.message_id, case_id=row.case_id, event_id=row.event_id, outgoing=True
             )
@@ -89,7 +91,7 @@ def thread_headers(row: OutgoingMail) -> dict[str, str]:
         .values_list("message_id", flat=True)
         .first()
     )
-    earlier = OutgoingMail.objects.filter(case=row.case_id, pk__lt=row.pk).order_by("-pk")
+    earlier = OutgoingMail.objects.filter(case=row.case_id, pk__lt=row.pk, audience=row.audience).order_by("-pk")
     recent = list(earlier.values_list("message_id", flat=True)[:REFERENCES])[::-1]
     first = earlier.order_by("pk").values_list("message_id", flat=True).first()
     chain = [m for m in (original, first, *recent) if m]
