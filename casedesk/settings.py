@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "casedesk.cases",
     "casedesk.mail",  # e-mail in: raw messages stored first, then threaded into cases
     "casedesk.notify",  # e-mail out: case notifications, a durable queue sent by a task per message
+    "casedesk.automation",  # the worker: SLA sweeps (warnings, breaches) beside the task queue
     "casedesk.console",
     "casedesk.portal",
     "axes",  # login throttling: failed attempts are rows, so every process sees them

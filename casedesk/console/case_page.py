@@ -55,6 +55,7 @@ KIND_CLASS = {
     clock.CUSTOMER_REPLY: "customer",
     clock.INTERNAL_NOTE: "internal",
     clock.BREACHED: "record breach",
+    clock.WARNING: "record warning",
 }
 KIND_BADGE = {
     clock.AGENT_REPLY: gettext_lazy("public reply"),
@@ -147,7 +148,7 @@ def timeline(events: list[CaseEvent]) -> list[Entry]:
             at=local(e.at),
             who=e.actor.get_username()
             if e.actor
-            else (gettext("the clock") if e.kind == clock.BREACHED else gettext("system")),
+            else (gettext("the clock") if e.kind in clock.RECORDS else gettext("system")),
             kind=e.kind.replace("_", " "),
             css=KIND_CLASS.get(e.kind, "record"),
             badge=str(KIND_BADGE.get(e.kind, "")),

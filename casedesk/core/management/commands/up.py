@@ -78,7 +78,7 @@ class Command(BaseCommand):
         call_command("preset", "load", "--all", *(["--demo"] if demo else []))
 
     def _start_worker(self) -> subprocess.Popen[bytes]:
-        cmd = [sys.executable, "-m", "casedesk.cli", "db_worker", "--queue-name", "*", "--interval", "1", "--no-reload"]
+        cmd = [sys.executable, "-m", "casedesk.cli", "worker"]  # the SLA sweeps and the task queue
         return subprocess.Popen(cmd)
 
     def _start_smtp(self, host: str, port: str) -> subprocess.Popen[bytes]:
