@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from datetime import timedelta
 from itertools import combinations
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def test_each_desk_has_its_own_subjects_and_case_count(desks: dict[str, Desk]) -
     for a, b in combinations(SLUGS, 2):
         assert not subjects[a] & subjects[b], f"{a} and {b} share subjects"
     counts = {slug: Case.objects.filter(desk=d).count() for slug, d in desks.items()}
-    assert counts == {slug: CATALOGUE[slug].cases for slug in SLUGS}
+    # Each desk with targets gets two more cases, about to breach (loader.SOON_MINUTES).
+    assert counts == {slug: CATALOGUE[slug].cases + (2 if slug in WITH_TARGETS else 0) for slug in SLUGS}
     assert len(set(counts.values())) == len(SLUGS), "every desk has its own number of cases"
     for slug, d in desks.items():
         assert len(subjects[slug]) >= 0.7 * counts[slug], f"{slug} repeats its subjects"
@@ -176,3 +178,26 @@ def test_the_demo_history_e_mails_nobody(desks: dict[str, Desk]) -> None:
 
     assert Case.objects.filter(desk__in=desks.values()).count() > 100
     assert not OutgoingMail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_cases_about_to_breach_breach_on_their_own_as_time_passes(desks: dict[str, Desk]) -> None:
+    """Two untouched cases per desk with targets fall due 8 and 40 minutes of business time after the demo
+    loads (at the calendar's next opening when it is closed now); the worker's sweep then records the breach
+    at the due instant, with nobody writing to the case."""
+    from django.core.management import call_command
+
+    now = timezone.now()
+    firsts = []
+    for slug in WITH_TARGETS:  # found before any sweep: a sweep as of a later instant moves every desk's time
+        soon = Case.objects.filter(desk=desks[slug], next_due_at__gt=now).order_by("next_due_at")
+        due_soon = [c for c in soon if not c.events.exclude(kind__in=["opened", "warning"]).exists()][:2]
+        assert len(due_soon) == 2, slug
+        firsts.append(due_soon[0])
+    for case in sorted(firsts, key=lambda c: c.next_due_at):
+        due = case.next_due_at
+        call_command("worker", "--once", "--at", (due + timedelta(seconds=1)).isoformat())
+        breach = case.events.get(kind="breached")
+        assert breach.at == due
+        case.refresh_from_db()
+        assert case.sla_breached or breach.data["goal"]

@@ -106,7 +106,59 @@ def load_demo(desk: Desk, seed: int = 7, now: datetime | None = None) -> int:
             play = Play(case, demo, plan, rnd, now, agents[i % 2], agents[(i + 1) % 2], manager)
             play.run()
             sla_state.refresh(case, now)  # the clocks as they stand now: unanswered old cases are past due
-    return len(plans)
+        soon = _about_to_breach(desk, demo, policy, plans, now)
+    return len(plans) + soon
+
+
+# Minutes of business time left on each "about to breach" case: the first breaches a few minutes after the
+# demo loads; the second passes its 30-minutes-before warning first, then breaches. The worker's sweep records
+# both on its own, as time passes (at the calendar's next opening when the desk is closed now).
+SOON_MINUTES = (8, 40)
+
+
+def _about_to_breach(desk: Desk, demo: DeskDemo, policy: Policy, plans: list[Planned], now: datetime) -> int:
+    """Untouched cases opened so that their nearest due falls SOON_MINUTES after now; how many. The urgent
+    priority first, else the first priority whose untouched case has a due (PTC: S0's review)."""
+    models = [p for p in plans if p.scenario in TARGETED and p.priority] or plans
+    priorities = list(dict.fromkeys([demo.urgent, *(p.key for p in policy.priorities)]))
+    made = 0
+    for i, minutes in enumerate(SOON_MINUTES):
+        model = models[i % len(models)]
+        for priority in priorities:
+            plan = Planned(cat.FRESH, model.account, model.subject, priority, now, False)
+            opened = _opened_for_due(desk, demo, plan, now + timedelta(minutes=minutes), now)
+            if opened is not None:
+                plan.opened = opened
+                case = _open(desk, demo, plan, random.Random(f"{desk.slug}:soon:{minutes}"))
+                sla_state.refresh(case, now)
+                made += 1
+                break
+    return made
+
+
+def _opened_for_due(desk: Desk, demo: DeskDemo, plan: Planned, wanted: datetime, now: datetime) -> datetime | None:
+    """The latest opening (to the second) whose nearest due is still `wanted` or later: found by opening trial
+    cases in a savepoint that is rolled back, so the calendar, tier and target are exactly the case's own."""
+
+    def due(opened: datetime) -> datetime | None:
+        sid = transaction.savepoint()
+        try:
+            plan.opened = opened
+            return _open(desk, demo, plan, random.Random(0)).next_due_at
+        finally:
+            transaction.savepoint_rollback(sid)
+
+    low, high = now - timedelta(days=20), now - timedelta(seconds=1)
+    if (d := due(high)) is None or d < wanted:
+        return None  # even a case opened now is due before then (or has no due)
+    for _ in range(40):  # due(opened) never decreases as the opening moves later
+        mid = low + (high - low) / 2
+        d = due(mid)
+        if d is not None and d >= wanted:
+            high = mid
+        else:
+            low = mid
+    return high.replace(microsecond=0) + timedelta(seconds=1)
 
 
 # --- people and contracts ---------------------------------------------------
