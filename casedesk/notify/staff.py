@@ -2,11 +2,12 @@
 policy names people for a change (PTC: the support manager when a case opens as S0 or is raised to S0).
 
 Who is told comes from the preset's `[policy.notify]` (`sla_warning`, `sla_breached`, `goal_missed`,
-`<priority>_opened`, `<priority>_raised` = roles). Where it is silent, the desk's reading (the five policies
-name no recipients for warnings and breaches; POLICIES 0.21 keeps them internal): a warning, or an internal
-goal missed (an update cadence), goes to the assignee; a commitment breached to the assignee and every
-support manager of the desk. "assignee" means the members of the teams that work the case's queue while
-nobody is assigned, and when a role finds nobody the support managers are told: someone always hears.
+`<priority>_opened`, `<priority>_raised`, `escalation_<level>` = roles). Where it is silent, the desk's
+reading (the five policies name no recipients for warnings and breaches; POLICIES 0.21 keeps them
+internal): a warning, or an internal goal missed (an update cadence), goes to the assignee; a commitment
+breached to the assignee and every support manager of the desk. "assignee" means the members of the teams
+that work the case's queue while nobody is assigned, and when a role finds nobody the support managers are
+told: someone always hears.
 
 When: the record is written at the instant it happened, but the e-mail waits for the next opening of the
 metric's calendar, so nobody gets an escalation at midnight or on a Sunday; a metric on a round-the-clock
@@ -35,9 +36,10 @@ from casedesk.desks.models import Membership
 from casedesk.desks.policies import calendar_of, preset_of
 from casedesk.notify import outbox
 from casedesk.notify.models import OutgoingMail
-from casedesk.sla.clock import BREACHED, OPENED, PRIORITY, WARNING
+from casedesk.sla.clock import BREACHED, ESCALATED, OPENED, PRIORITY, WARNING
 
 KINDS = {WARNING: "sla_warning", BREACHED: "sla_breached", OPENED: "priority_opened", PRIORITY: "priority_raised"}
+KINDS[ESCALATED] = "escalation"
 DEFAULT_ROLES = {"sla_warning": ("assignee",), "sla_breached": ("assignee", "support_manager")}
 DEFAULT_ROLES["goal_missed"] = ("assignee",)
 
@@ -61,15 +63,26 @@ def _past(due: object, now: datetime) -> bool:
     return isinstance(due, str) and datetime.fromisoformat(due) <= now
 
 
-def queue_for_change(case: Case, event: CaseEvent, now: datetime) -> int:
-    """Rows for a change the policy names people for: `<priority>_opened`, `<priority>_raised`. Sent at once."""
+def change_key(event: CaseEvent) -> str:
+    """The [policy.notify] key of a change: `s0_opened`, `s0_raised`, `escalation_2`; "" for other changes."""
     priority = str(event.data.get("priority") or "")
-    if outbox.is_silenced() or not priority or event.kind not in {OPENED, PRIORITY}:
+    if event.kind == OPENED and priority:
+        return f"{priority.lower()}_opened"
+    if event.kind == PRIORITY and priority and event.data.get("previous") != priority:
+        return f"{priority.lower()}_raised"
+    if event.kind == ESCALATED:
+        return f"escalation_{event.data.get('level')}"
+    return ""
+
+
+def queue_for_change(case: Case, event: CaseEvent, now: datetime) -> int:
+    """Rows for a change the policy names people for (PTC's S0 opened or raised, each Mastercam escalation
+    level); sent at once: the policy asks for these people to act."""
+    key = change_key(event)
+    if outbox.is_silenced() or not key:
         return 0
-    raised = event.kind == PRIORITY and event.data.get("previous") != priority
-    key = f"{priority.lower()}_{'opened' if event.kind == OPENED else 'raised'}"
     roles = (preset_of(case.policy_version).policy.section("notify") or {}).get(key)
-    if not roles or not (event.kind == OPENED or raised):
+    if not roles:
         return 0
     made = [_row(case, event, user, "", now, now) for user in _people(case, tuple(roles))]
     return _queue(made)
@@ -106,6 +119,9 @@ def _people(case: Case, roles: tuple[str, ...]) -> list[User]:
             by_role[role] = team()
         elif role in {"support_manager", "agent"}:
             by_role[role] = [m.user for m in members.filter(role=role)]
+        elif role == "account_manager":  # the customer's account or customer-success manager
+            am = case.company.account_manager
+            by_role[role] = [am] if am is not None and am.is_active and am.email else []
     people = [u for role in roles for u in by_role.get(role, [])]
     if not people:
         people = [m.user for m in members.filter(role=Membership.Role.SUPPORT_MANAGER)]
@@ -151,6 +167,11 @@ def _row(case: Case, record: CaseEvent, user: User, metric: str, now: datetime, 
     )
 
 
+def _level_name(case: Case, level: object) -> str:
+    levels = preset_of(case.policy_version).policy.section("escalation") or []
+    return next((str(lv.get("name", "")) for lv in levels if lv.get("level") == level), str(level))
+
+
 def _priority_name(case: Case, key: str) -> str:
     names = {p.key: p.name for p in preset_of(case.policy_version).policy.priorities}
     return names.get(key, key)
@@ -161,7 +182,15 @@ def _text(case: Case, record: CaseEvent, metric: str) -> tuple[str, str]:
     due = local(datetime.fromisoformat(d["due"])) if d.get("due") else ""
     words = {"number": case.number, "metric": metric, "target": d.get("target", ""), "due": due}
     words.update(at=local(record.at), priority=d.get("priority") or gettext("not set"), subject=case.subject)
-    if record.kind in {OPENED, PRIORITY}:
+    if record.kind == ESCALATED:
+        words.update(level=d.get("level"), name=_level_name(case, d.get("level")), reason=d.get("reason") or "-")
+        if d.get("subject"):  # the policy's own subject for this route (Mastercam: "Escalation Request")
+            subject = f"[{case.number}] {d['subject']}: {case.subject}"
+        else:
+            subject = gettext("[%(number)s] Escalation level %(level)s (%(name)s): %(subject)s") % words
+        what = gettext("Case %(number)s was escalated to level %(level)s, %(name)s, at %(at)s. Reason: %(reason)s")
+        what %= words
+    elif record.kind in {OPENED, PRIORITY}:
         words["priority"] = _priority_name(case, str(d.get("priority", "")))
         if record.kind == OPENED:
             subject = gettext("[%(number)s] Opened as %(priority)s: %(subject)s") % words
