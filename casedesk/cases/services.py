@@ -40,6 +40,9 @@ ASSISTED_CHANNELS = {Case.Channel.EMAIL, Case.Channel.PHONE, Case.Channel.PHONE_
 CLASSIFICATIONS = {"", "bug", "defect", "question", "enhancement"}
 
 
+RND_ENGAGED = "rnd_engaged"  # an event the clocks do not read
+
+
 class CaseError(ValueError):
     """A change the policy or the case's state does not allow; the message says why."""
 
@@ -568,6 +571,14 @@ def record_review(case: Case, note: str, *, actor: Actor = None, at: datetime | 
     if not SlaMetric.objects.filter(case=case, metric__in=reviews, live=True).exists():
         raise CaseError(gettext("no management review is due on case %(number)s") % {"number": case.number})
     return _change(case, clock.REVIEW, at, actor, {}, note=note)
+
+
+@_writes
+def engage_rnd(case: Case, note: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """R&D engaged on the case (PTC: an event, POLICIES 0.10; any desk may record it); the note says how."""
+    if not case.is_open:
+        raise CaseError(gettext("case %(number)s is not open") % {"number": case.number})
+    return _change(case, RND_ENGAGED, at, actor, {}, note=note.strip()[:2000])
 
 
 @_writes

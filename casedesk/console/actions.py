@@ -138,6 +138,11 @@ def _review(u: User, c: Case, d: dict) -> Done:
     return gettext("Management review recorded.")
 
 
+def _rnd(u: User, c: Case, d: dict) -> Done:
+    services.engage_rnd(c, d["note"], actor=u)
+    return gettext("R&D engagement recorded.")
+
+
 def _round_the_clock(u: User, c: Case, d: dict) -> Done:
     services.set_round_the_clock(c, d["needed"], actor=u)
     return (
@@ -167,6 +172,7 @@ ACTIONS: dict[str, Action] = {
     "escalate": _escalate,
     "critical": _critical,
     "review": _review,
+    "rnd": _rnd,
     "round_the_clock": _round_the_clock,
     "schedule": _schedule,
     "merge": _merge,

@@ -45,6 +45,7 @@ FORMS: dict[str, type[f.CaseForm]] = {
     "escalate": f.EscalateForm,
     "critical": f.CriticalForm,
     "review": f.ReviewForm,
+    "rnd": f.RndForm,
     "round_the_clock": f.RoundTheClockForm,
     "schedule": f.ScheduleForm,
     "merge": f.MergeForm,

@@ -143,6 +143,12 @@ class ReviewForm(CaseForm):
     note = forms.CharField(label=gettext_lazy("Review note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RndForm(CaseForm):
+    note = forms.CharField(
+        label=gettext_lazy("How R&D is engaged"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class RoundTheClockForm(CaseForm):
     needed = forms.TypedChoiceField(
         label=gettext_lazy("24x7 work"),

@@ -72,3 +72,41 @@ def test_a_review_missed_at_night_is_told_at_once(ptc: Desk, smtp: Capture) -> N
     review_mail = OutgoingMail.objects.filter(case=case, kind="sla_breached")
     assert {r for m in review_mail for r in m.recipients} == {"bob@desk.test", "carol@desk.test"}
     assert {m.state for m in review_mail} == {"sent"}  # at 02:01 on a Saturday, not on Monday
+
+
+def test_an_update_cadence_reminds_the_assignee_and_a_miss_is_a_missed_update_not_a_breach(  # type: ignore[no-untyped-def]
+    ptc: Desk,
+    smtp: Capture,  # noqa: F811
+) -> None:
+    # S2: next update every 3 business days (the desk's goal) on Mon-Fri 08:00-17:00 Paris, from the first reply.
+    # Reply Mon 30 Nov 10:00 -> due Thu 3 Dec 10:00; 27 business hours, so 75 % = 20 h 15 m: Mon 10-17 (7 h),
+    # Tue (9 h), Wed 08:00 + 4 h 15 = Wed 12:15; 30 min before due: Thu 09:30.
+    case = open_ptc(ptc, "S2", datetime(2026, 11, 30, 9, 0, tzinfo=PARIS))
+    bob = case.desk.members.get(user__username="bob").user
+    services.assign(case, bob, at=datetime(2026, 11, 30, 9, 30, tzinfo=PARIS))
+    services.agent_reply(case, bob, "Looking into it.", at=datetime(2026, 11, 30, 10, 0, tzinfo=PARIS))
+    call_command("worker", "--once", "--at", "2026-12-02T12:16:00+01:00")
+    (reminder,) = smtp.to("bob@desk.test")
+    assert reminder["Subject"] == f"[{case.number}] SLA warning: Next status update due 2026-12-03 10:00 CET"
+    call_command("worker", "--once", "--at", "2026-12-03T10:01:00+01:00")
+    missed = case.events.get(kind="breached", data__metric="update")
+    assert missed.at == datetime(2026, 12, 3, 10, 0, tzinfo=PARIS) and missed.data["goal"] is True
+    case.refresh_from_db()
+    assert not case.sla_breached  # an internal goal: never a missed commitment (POLICIES 0.21)
+    subjects = [m["Subject"] for m in smtp.to("bob@desk.test")]
+    assert subjects[-1] == f"[{case.number}] Internal goal missed: Next status update"
+    assert smtp.to("carol@desk.test") == []  # goals are the assignee's, not the manager's
+
+
+def test_rnd_engagement_is_an_event_on_the_case(ptc: Desk) -> None:
+    from django.test import Client
+
+    case = open_ptc(ptc, "S0", datetime(2026, 11, 30, 9, 0, tzinfo=PARIS), **PHONE)
+    client = Client()
+    client.force_login(case.desk.members.get(user__username="bob").user)
+    r = client.post(f"/console/cases/{case.number}/rnd/", {"rnd-note": "SPR 12345 opened with R&D"})
+    assert r.status_code == 302
+    event = case.events.get(kind="rnd_engaged")
+    assert event.data["note"] == "SPR 12345 opened with R&D" and event.actor is not None
+    page = client.get(f"/console/cases/{case.number}/").content.decode()
+    assert "rnd engaged" in page and "SPR 12345 opened with R&amp;D" in page
