@@ -93,7 +93,9 @@ def _light(qs: QuerySet[Case]) -> QuerySet[Case]:
     """One query for the rows and everything a row shows, one more for the calendars of their pending dues."""
     pending = Prefetch(
         "metrics",
-        SlaMetric.objects.filter(live=True, due_at__isnull=False).only("case_id", "due_at", "calendar"),
+        SlaMetric.objects.filter(live=True, due_at__isnull=False).only(
+            "case_id", "due_at", "calendar", "started_at", "warned"
+        ),
         to_attr="pending_metrics",
     )
     return (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils.translation import gettext
 
@@ -19,12 +19,13 @@ WARNING_SECONDS = 3600  # under one business hour left: the countdown turns ambe
 class Remaining:
     seconds: int  # business seconds until due; negative once overdue
     ticking: bool  # the calendar is open now, so the countdown moves
+    warned: bool = False  # a warning point the preset declares has passed for this due
 
     @property
     def state(self) -> str:
         if self.seconds < 0:
             return "breach"
-        return "warning" if self.seconds < WARNING_SECONDS else "ok"
+        return "warning" if self.warned or self.seconds < WARNING_SECONDS else "ok"
 
     @property
     def text(self) -> str:
@@ -56,7 +57,17 @@ def remaining(case: Case, now: datetime) -> Remaining | None:
     if case.next_due_at is None:
         return None
     cal = due_calendar(case)
-    return Remaining(cal.between(now, case.next_due_at), cal.is_open(now))
+    return Remaining(cal.between(now, case.next_due_at), cal.is_open(now), _warned(case, now))
+
+
+def _warned(case: Case, now: datetime) -> bool:
+    """The metric due next passed one of its warning points (recorded by the sweep or a write), from the
+    `pending_metrics` the queue prefetched."""
+    for metric in getattr(case, "pending_metrics", ()):
+        if metric.due_at == case.next_due_at and metric.warned and metric.started_at is not None:
+            start, due, at = (t.astimezone(UTC).isoformat() for t in (metric.started_at, metric.due_at, now))
+            return any(start <= p < due and p <= at for p in metric.warned)  # one UTC spelling (sla_state)
+    return False
 
 
 def age(opened_at: datetime, now: datetime) -> str:

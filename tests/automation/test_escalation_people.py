@@ -46,3 +46,10 @@ def test_each_escalation_step_reaches_its_people_and_the_customer() -> None:
     ]
     acknowledged = OutgoingMail.objects.filter(case=case, audience="requester", recipients=[carl.email])
     assert acknowledged.filter(kind="escalated").count() == 3  # the customer hears of each step
+    from django.test import Client
+
+    client = Client()
+    client.force_login(case.desk.members.get(user__username="carol").user)
+    queue = client.get("/console/").content.decode()
+    row = queue[queue.index(f">{case.number}</a>") :].split("</tr>")[0]
+    assert "escalated: level 3" in row

@@ -62,6 +62,7 @@ LEAK_DATA = {
     "escalate": {"escalate-level": "1", "escalate-reason": "leak?"},
     "critical": {"critical-critical": "1"},
     "review": {"review-note": "leak?"},
+    "rnd": {"rnd-note": "leak?"},
     "round_the_clock": {"round_the_clock-needed": "0"},
     "schedule": {"schedule-metric": "response", "schedule-target": "1h"},
     "merge": {"merge-into": "PLM-000001"},
