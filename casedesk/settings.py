@@ -5,6 +5,8 @@ CASEDESK_SECRET_KEY   secret key; by default one is generated into var/secret_ke
 CASEDESK_ALLOWED_HOSTS comma-separated (default: localhost,127.0.0.1,[::1])
 CASEDESK_VAR          directory for the SQLite file and runtime state (default ./var)
 DATABASE_URL          e.g. postgres://postgres@127.0.0.1:5432/casedesk (default SQLite)
+REDIS_URL             e.g. redis://127.0.0.1:6379/0: the task queue in Redis (default: in the database)
+CASEDESK_SWEEP_INTERVAL seconds between a worker's SLA sweeps (default 10)
 CASEDESK_TEST_DB_SUFFIX  suffix for test database names, for parallel runs
 """
 
@@ -193,12 +195,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "mail"],
-    }
-}
+# Jobs (sending each outgoing e-mail, queue "mail") go through django-tasks: kept in the database by default
+# (`casedesk worker` runs django-tasks-db's worker), in Redis when REDIS_URL is set (e.g.
+# redis://127.0.0.1:6379/0; `casedesk worker` then runs an RQ worker). Every web process and worker of one
+# installation uses the same DATABASE_URL and REDIS_URL. The SLA sweeps never go through the queue: each
+# worker sweeps the database itself every CASEDESK_SWEEP_INTERVAL seconds (the health check allows 3x that).
+TASK_QUEUES = ["default", "mail"]
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CASEDESK_SWEEP_INTERVAL = float(os.environ.get("CASEDESK_SWEEP_INTERVAL", "10"))
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    # A job that outlives this is stopped by the worker; sending one e-mail is bounded by EMAIL_TIMEOUT per step.
+    RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 10 * EMAIL_TIMEOUT} for name in TASK_QUEUES}
+    RQ = {"COMMIT_MODE": "auto"}  # casedesk enqueues after the commit itself (transaction.on_commit)
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 LOGGING = {
     "version": 1,
