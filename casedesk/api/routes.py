@@ -6,10 +6,13 @@ INSTALLED_APPS), so it works without internet: no CDN.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 
+from casedesk.automation import health as checks
 from casedesk.sla import PresetError, list_presets, load_preset
 from casedesk.sla.due_query import due_time
 
@@ -31,9 +34,34 @@ class DueOut(Schema):
     business_seconds: int
 
 
-@api.get("/health")
-def health(request: HttpRequest) -> dict[str, str]:
-    return {"status": "ok"}
+class CheckOut(Schema):
+    ok: bool
+    detail: str
+
+
+class HealthOut(Schema):
+    status: str  # "ok", or "down" (HTTP 503) when any check failed
+    database: CheckOut
+    task_queue: CheckOut
+    sweeps: CheckOut
+    last_sweep_finished_at: datetime | None
+
+
+@api.get("/health", response={200: HealthOut, 503: HealthOut})
+def health(request: HttpRequest) -> Status:
+    """For a load balancer: the database reachable, the task queue reachable (the database or Redis), and a
+    worker's SLA sweep finished within 3 sweep intervals; 503 when any of them is not."""
+    db, queue = checks.database(), checks.task_queue()
+    sweeps, last = checks.sweeps()
+    down = not (db.ok and queue.ok and sweeps.ok)
+    out = HealthOut(
+        status="down" if down else "ok",
+        database=CheckOut(ok=db.ok, detail=db.detail),
+        task_queue=CheckOut(ok=queue.ok, detail=queue.detail),
+        sweeps=CheckOut(ok=sweeps.ok, detail=sweeps.detail),
+        last_sweep_finished_at=last,
+    )
+    return Status(503 if down else 200, out)
 
 
 @api.get("/presets", response=list[PresetOut])
