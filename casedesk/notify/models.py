@@ -23,10 +23,15 @@ class OutgoingMail(models.Model):
     class Audience(models.TextChoices):
         REQUESTER = "requester"  # the requester and the contacts copied: threaded, replies come back to the case
         STAFF = "staff"  # the desk's people (SLA warnings, breaches): never threaded into the case
+        CUSTOMERS = "customers"  # a desk's customers about no case (a policy change announced)
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outgoing_mails")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="outgoing_mails")
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.REQUESTER)
-    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="outgoing_mails")
+    event = models.ForeignKey(CaseEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="outgoing_mails")
+    # What an announcement tells about (no case): the policy version; its row and recipient make it once only.
+    policy_version = models.ForeignKey(
+        "desks.PolicyVersion", null=True, blank=True, on_delete=models.CASCADE, related_name="announcements"
+    )
     kind = models.CharField(max_length=40, help_text="what it tells: opened, agent_reply, status, resolved...")
     recipients = models.JSONField(default=list)
     from_email = models.CharField(max_length=320)

@@ -39,6 +39,7 @@ def send_again(pk: int, *, by: User, now: datetime | None = None) -> OutgoingMai
         copy = OutgoingMail.objects.create(
             case=row.case,
             audience=row.audience,
+            policy_version_id=row.policy_version_id,
             event_id=row.event_id,
             kind=row.kind,
             recipients=row.recipients,
@@ -46,7 +47,9 @@ def send_again(pk: int, *, by: User, now: datetime | None = None) -> OutgoingMai
             subject=row.subject,
             body=row.body,
             headers=row.headers,
-            message_id=make_msgid(idstring=re.sub(r"[^A-Za-z0-9-]", "", row.case.number)[:40], domain=domain),
+            message_id=make_msgid(
+                idstring=re.sub(r"[^A-Za-z0-9-]", "", row.case.number if row.case else "")[:40] or None, domain=domain
+            ),
             language=row.language,
             created_at=now,
             next_attempt_at=now,

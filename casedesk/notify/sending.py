@@ -71,14 +71,13 @@ def _claim(pk: int, now: datetime) -> OutgoingMail | None:
         if row.next_attempt_at is not None and row.next_attempt_at > now + EARLY:
             return None
         row.state, row.attempts, row.claimed_at, row.next_attempt_at = State.SENDING, row.attempts + 1, now, None
-        staff = row.audience == OutgoingMail.Audience.STAFF
-        if not staff:  # a reply to a staff message must never become a reply on the case
+        # Only the requester's mail threads: a reply to a staff message must never become a reply on the case.
+        case_id = row.case_id if row.audience == OutgoingMail.Audience.REQUESTER else None
+        if case_id is not None:
             row.headers = {**row.headers, **thread_headers(row)}
         row.save(update_fields=["state", "attempts", "claimed_at", "next_attempt_at", "headers"])
-        if not staff and not ThreadRef.objects.filter(message_id=row.message_id, case_id=row.case_id).exists():
-            ThreadRef.objects.create(
-                message_id=row.message_id, case_id=row.case_id, event_id=row.event_id, outgoing=True
-            )
+        if case_id is not None and not ThreadRef.objects.filter(message_id=row.message_id, case_id=case_id).exists():
+            ThreadRef.objects.create(message_id=row.message_id, case_id=case_id, event_id=row.event_id, outgoing=True)
     return row
 
 
@@ -141,9 +140,10 @@ def _attempt_failed(row: OutgoingMail, exc: Exception, now: datetime) -> str:
         if failure.permanent or row.attempts >= MAX_ATTEMPTS:
             OutgoingMail.objects.filter(pk=row.pk).update(state=State.FAILED, last_error=failure.text)
             why = "refused" if failure.permanent else f"not accepted after {row.attempts} attempts"
-            services.delivery_failed(
-                row.case, ", ".join(row.recipients), status=failure.status, diagnostic=f"{why}: {failure.text}"
-            )
+            if row.case is not None:
+                services.delivery_failed(
+                    row.case, ", ".join(row.recipients), status=failure.status, diagnostic=f"{why}: {failure.text}"
+                )
             log.warning("notification %s to %s failed: %s", row.pk, row.recipients, failure.text)
             return State.FAILED
         later = now + BACKOFF[row.attempts - 1]
@@ -182,7 +182,10 @@ def mark_uncertain(now: datetime) -> int:
             row.state = State.UNCERTAIN
             row.last_error = "the sending process stopped during the SMTP transaction: perhaps delivered, not resent"
             row.save(update_fields=["state", "last_error"])
-            services.delivery_failed(row.case, ", ".join(row.recipients), status="uncertain", diagnostic=row.last_error)
+            if row.case is not None:
+                services.delivery_failed(
+                    row.case, ", ".join(row.recipients), status="uncertain", diagnostic=row.last_error
+                )
             marked += 1
     return marked
 

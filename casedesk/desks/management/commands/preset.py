@@ -49,6 +49,10 @@ class Command(BaseCommand):
             if latest is not None and latest.effective_at > timezone.now():
                 when = f"{latest.effective_at:%Y-%m-%d %H:%M %Z}"
                 line += f", policy {latest.version} announced, in force from {when}"
+                from casedesk.notify.announcements import announce_pending
+
+                if told := announce_pending(desk):
+                    line += f" (e-mailed to {told} customer contacts)"
             if opts["demo"]:
                 from casedesk.demo.loader import load_demo
 
