@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from casedesk.sla.calendar import Calendar
@@ -590,6 +590,24 @@ def _review_state(
     due = _mark(ctx, spec, probe, rule, probe.settled + (2 if probe.window_reviewed else 1))
     cal = _calendar(ctx, spec, tr)
     base.update(breaches=tuple(probe.breaches), missed=len(probe.breaches))
+    points = _review_warn_points(spec, rule, due)
     return MetricState(
-        **base, status="running", due_at=due, remaining_seconds=cal.between(now, due), next_change_at=due
+        **base,
+        status="running",
+        due_at=due,
+        remaining_seconds=cal.between(now, due),
+        next_change_at=min([*(t for t in points if t > now), due]),
+        warn_points=points,
     )
+
+
+def _review_warn_points(spec: MetricSpec, rule: Rule, due: datetime) -> tuple[datetime, ...]:
+    """A review's reminders before its mark: reviews fall due at elapsed-time marks, so the points are elapsed
+    time too (`75%` of the period after the previous mark, `30m` before the mark)."""
+    period = rule.target.seconds
+    out = []
+    for w in spec.warn:
+        before = period - round(period * float(w[:-1]) / 100) if w.endswith("%") else parse_target(w).seconds
+        if 0 < before < period:
+            out.append(due - timedelta(seconds=before))
+    return tuple(sorted(out))

@@ -110,3 +110,17 @@ def test_rnd_engagement_is_an_event_on_the_case(ptc: Desk) -> None:
     assert event.data["note"] == "SPR 12345 opened with R&D" and event.actor is not None
     page = client.get(f"/console/cases/{case.number}/").content.decode()
     assert "rnd engaged" in page and "SPR 12345 opened with R&amp;D" in page
+
+
+def test_the_manager_is_reminded_before_each_review_mark(ptc: Desk, smtp: Capture) -> None:  # noqa: F811
+    # Opened as S0 on Mon 30 Nov 2026 at 09:00 Paris: the review mark is Tue 09:00; ptc.toml's reminders
+    # (a reading) fall 18 h after the opening (75 % of 24 h), Tue 03:00, and 30 minutes before, Tue 08:30.
+    case = open_ptc(ptc, "S0", datetime(2026, 11, 30, 9, 0, tzinfo=PARIS), **PHONE)
+    call_command("worker", "--once", "--at", "2026-12-01T03:00:30+01:00")
+    warned = case.events.filter(kind="warning", data__metric="review")
+    assert [e.at for e in warned] == [datetime(2026, 12, 1, 3, 0, tzinfo=PARIS)]
+    reminder = [m for m in smtp.to("carol@desk.test") if "SLA warning" in m["Subject"]]
+    assert len(reminder) == 1  # at 03:00: the review runs round the clock, so nobody waits for office hours
+    services.record_review(case, "held", actor=None, at=datetime(2026, 12, 1, 8, 0, tzinfo=PARIS))
+    call_command("worker", "--once", "--at", "2026-12-01T09:05:00+01:00")
+    assert not case.events.filter(kind="breached").exists()  # reviewed before the mark: nothing missed
