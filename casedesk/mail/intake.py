@@ -47,8 +47,8 @@ def accept(raw: bytes, recipient: str, *, source: str, at: datetime | None = Non
     row, created = store(raw, recipient, source=source, at=at)
     if row.outcome == Outcome.PENDING:
         try:
-            # A delivery stored just now hands its bytes on (as stored: headers only when too large); no re-read.
-            row = process(row.pk, raw=bytes(row.raw) if created else None)
+            # A delivery stored just now hands its row on (its bytes as stored: headers only when too large).
+            row = process(row.pk, stored=row if created else None)
         except Exception:  # the database went away mid-way: stored is accepted, the next run processes it
             log.exception("inbound message %s stored; processing left for the next run", row.pk)
             later = "stored; processing left for the next run"
@@ -66,15 +66,23 @@ def process_pending(limit: int | None = None) -> int:
     return done
 
 
-def process(pk: int, *, raw: bytes | None = None) -> InboundMessage:
+# What processing writes on the row: saved by name, so the raw bytes are never written back.
+PROCESSED_FIELDS = ["outcome", "reason", "processed_at", "desk", "sender", "subject", "automatic", "case", "event"]
+PROCESSED_FIELDS += ["duplicate_of", "text", "html", "notices"]
+
+
+def process(pk: int, *, stored: InboundMessage | None = None) -> InboundMessage:
     """Parse, route, thread and write one stored message; its outcome is committed with the case writes.
-    `raw` is the row's stored bytes when the caller has them (accept, right after the store)."""
+    `stored` is the row as the caller has just stored it (accept): then it is locked, not read again."""
     with transaction.atomic():
-        # The raw bytes are read once, apart, and never written back: saving the outcome rewrites no blob.
-        msg = InboundMessage.objects.select_for_update().defer("raw").get(pk=pk)
-        if msg.outcome != Outcome.PENDING:
-            return msg  # another process got there first
-        if raw is None:
+        msg = _claim(stored) if stored is not None and stored.pk == pk else None
+        if msg is not None:
+            raw = bytes(msg.raw)
+        else:
+            # The raw bytes are read once, apart, and never written back: saving the outcome rewrites no blob.
+            msg = InboundMessage.objects.select_for_update().defer("raw").get(pk=pk)
+            if msg.outcome != Outcome.PENDING:
+                return msg  # another process got there first
             raw = bytes(InboundMessage.objects.filter(pk=pk).values_list("raw", flat=True)[0])
         try:
             with transaction.atomic():
@@ -85,8 +93,20 @@ def process(pk: int, *, raw: bytes | None = None) -> InboundMessage:
             log.exception("inbound message %s could not be processed", pk)
             _quarantine(msg, f"could not be processed ({type(exc).__name__}: {exc})"[:2000])
         msg.processed_at = timezone.now()
-        msg.save()
+        msg.save(update_fields=PROCESSED_FIELDS)
     return msg
+
+
+def _claim(stored: InboundMessage) -> InboundMessage | None:
+    """The row just stored, locked, when it is still pending (one plain statement); None when another process
+    took it meanwhile (then the caller reads it as it is now)."""
+    q = connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: the write lock is held
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {q('outcome')} FROM {q(InboundMessage._meta.db_table)} WHERE {q('id')} = %s{lock}",
+                    [stored.pk])  # fmt: skip
+        row = cur.fetchone()
+    return stored if row is not None and row[0] == Outcome.PENDING and stored.outcome == Outcome.PENDING else None
 
 
 def _quarantine(msg: InboundMessage, reason: str) -> None:
@@ -142,7 +162,7 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
         case = None
     if case is None:
         at, priority = msg.received_at, msg.release_priority
-        msg.case, msg.event = writing.new_case(r, policy, sender, parsed, at, notices, priority=priority)
+        msg.case, msg.event = writing.new_case(r, policy, sender, parsed, at, notices, priority=priority, snap=snap)
         msg.outcome = Outcome.CASE
     else:
         msg.event, note = writing.comment(case, policy, sender, parsed, msg.received_at, notices)

@@ -38,7 +38,7 @@ def from_a_desk_address(sender: str, snap: Snapshot | None = None) -> str:
     if not sender:
         return ""
     snap = snap or snapshot.current()
-    own = sender in snap.addresses or bool(snap.queues_at(sender))
+    own = snap.receives_at(sender)
     return f"sent from {sender}, an address of this installation: a mail loop" if own else ""
 
 

@@ -65,6 +65,10 @@ class Snapshot:
         """The id of the desk's active member with this e-mail (compared without case), the lowest first."""
         return self.staff.get((desk.pk, address.lower()))
 
+    def receives_at(self, address: str) -> bool:
+        """Whether mail to `address` (lower case) comes to this installation: an inbound address or a queue's."""
+        return address in self.addresses or bool(self.queues_at(address))
+
     def queues_at(self, address: str) -> list[Queue]:
         """Queues whose e-mail is `address` (compared without case), by desk and key."""
         wanted = address.lower()

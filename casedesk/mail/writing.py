@@ -11,11 +11,13 @@ from django.db import transaction
 from casedesk.cases import attachments, services
 from casedesk.cases.models import Case, CaseEvent
 from casedesk.desks.models import Desk
+from casedesk.mail import snapshot
 from casedesk.mail.escalation import requested_level
 from casedesk.mail.parsing import File, Parsed
 from casedesk.mail.quotes import fold
 from casedesk.mail.routing import Route
 from casedesk.mail.senders import Sender, file_unknown
+from casedesk.mail.snapshot import Snapshot
 from casedesk.sla.policy_schema import Policy
 
 MAX_FILES = 50  # files kept per message; the rest are named in a notice
@@ -68,10 +70,6 @@ def body_of(parsed: Parsed, notices: list[str]) -> str:
     return text
 
 
-def _latest_event(case: Case) -> CaseEvent:
-    return CaseEvent.objects.filter(case=case).order_by("-pk")[0]
-
-
 def new_case(
     route: Route,
     policy: Policy,
@@ -81,33 +79,40 @@ def new_case(
     notices: list[str],
     *,
     priority: str = "",
+    snap: Snapshot | None = None,
 ) -> tuple[Case, CaseEvent]:
-    """A new case; `priority` is one an agent gave when releasing the message from quarantine."""
+    """A new case; `priority` is one an agent gave when releasing the message from quarantine. `snap`: the
+    set-up as read for this message (the policy version in force, the installation's own addresses)."""
+    snap = snap or snapshot.current()
     files = uploads(parsed.files, notices)
     priority = priority or (priority_from(policy, parsed) if policy.priority_required else "")
     if policy.priority_required and not priority:
         keys = ", ".join(p.key for p in policy.priorities)
         raise Quarantined(f"{route.desk.name} logs every case with a severity and the message names none ({keys})")
-    requester = sender.contact if sender.contact is not None else file_unknown(route, sender)
-    case = services.open_case(
-        route.desk,
-        requester=requester,
-        subject=(" ".join(parsed.subject.split()) or "(no subject)")[:300],
-        description=body_of(parsed, notices),
-        channel=Case.Channel.EMAIL,
-        priority=priority,
-        contract=sender.contract,
-        intake=intake_from(policy, parsed.text, sender),
-        info_complete=sender.verified,
-        at=at,
-        files=files,
-    )
-    opened = _latest_event(case)
+    # An unverified sender is still unknown (POLICIES 0.5): the address routes them, so they are filed under
+    # the unverified senders of the address's country, whichever country they wrote to before.
+    requester = sender.contact if sender.verified and sender.contact is not None else file_unknown(route, sender)
+    with services.recording() as written:
+        case = services.open_case(
+            route.desk,
+            requester=requester,
+            subject=(" ".join(parsed.subject.split()) or "(no subject)")[:300],
+            description=body_of(parsed, notices),
+            channel=Case.Channel.EMAIL,
+            priority=priority,
+            contract=sender.contract,
+            intake=intake_from(policy, parsed.text, sender),
+            info_complete=sender.verified,
+            at=at,
+            files=files,
+            version=snap.version_in_force(route.desk, at),
+        )
+    opened = written[0]
     needs = UNVERIFIED_NEEDS if not sender.verified else (NO_CONTRACT_NEEDS if sender.contract is None else [])
     if needs:
         services.request_info(case, list(needs), at=at)
     if sender.verified:
-        _copy_cc(route.desk, case, parsed.cc, sender, at)
+        _copy_cc(route.desk, case, [a for a in parsed.cc if not snap.receives_at(a)], sender, at)
     return case, opened
 
 
@@ -118,12 +123,12 @@ def comment(
     files = uploads(parsed.files, notices)
     body = body_of(parsed, notices)
     at = max(at, case.opened_at)
-    if sender.staff is not None and sender.contact is None:
-        services.agent_reply(case, sender.staff, body, at=at, files=files)
-        return _latest_event(case), ""
-    services.customer_reply(case, body, at=at, files=files)
-    event = _latest_event(case)
-    return event, _escalate(case, policy, parsed.subject, sender, at)
+    with services.recording() as written:
+        if sender.staff is not None and sender.contact is None:
+            services.agent_reply(case, sender.staff, body, at=at, files=files)
+            return written[-1], ""
+        services.customer_reply(case, body, at=at, files=files)
+    return written[-1], _escalate(case, policy, parsed.subject, sender, at)
 
 
 def _escalate(case: Case, policy: Policy, subject: str, sender: Sender, at: datetime) -> str:
@@ -140,12 +145,14 @@ def _escalate(case: Case, policy: Policy, subject: str, sender: Sender, at: date
 
 def bounce(case: Case, recipients: list[str], status: str, diagnostic: str, at: datetime) -> CaseEvent:
     at = max(at, case.opened_at)
-    services.delivery_failed(case, ", ".join(recipients)[:500], status=status, diagnostic=diagnostic, at=at)
-    return _latest_event(case)
+    with services.recording() as written:
+        services.delivery_failed(case, ", ".join(recipients)[:500], status=status, diagnostic=diagnostic, at=at)
+    return written[-1]
 
 
 def _copy_cc(desk: Desk, case: Case, addresses: list[str], sender: Sender, at: datetime) -> None:
-    """Colleagues the requester copied become the case's CC (they get its e-mails, POLICIES 0.6)."""
+    """Colleagues the requester copied become the case's CC (they get its e-mails, POLICIES 0.6). The caller
+    leaves out the installation's own addresses (the To of most messages): copying one would loop."""
     from casedesk.accounts.models import Contact
 
     wanted = {a for a in addresses if a != sender.address}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from casedesk.accounts.models import Contact
@@ -17,6 +19,7 @@ from .mails import mail
 
 def deliver(raw: bytes, to: str = "support@plmgroup.no") -> Result:
     return accept(raw, to, source="pipe")
+
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +82,29 @@ def test_a_colleague_copied_on_the_first_message_becomes_cc(plm: Desk, alice) ->
     result = deliver(mail(frm="alice@no.test", cc="Berit <BERIT@no.test>, someone@else.test"))
     case = Case.objects.get(number=result.case)
     assert [cc.contact.email for cc in case.ccs.all()] == ["berit@no.test"]
+
+
+def test_a_reply_after_a_target_passed_is_linked_to_the_reply_not_the_breach(plm: Desk, alice) -> None:  # type: ignore[no-untyped-def]
+    """The breach is recorded by the reply's write, after the reply's event: the message still links to its reply."""
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    first = accept(mail(frm="alice@no.test", message_id="<slow@alice>"), "support@plmgroup.no", source="pipe", at=start)
+    reply = mail(frm="alice@no.test", subject="Re: anyone?", body="Still waiting.", in_reply_to="<slow@alice>")
+    result = accept(reply, "support@plmgroup.no", source="pipe", at=start + timedelta(days=30))
+    assert (result.outcome, result.case) == ("comment", first.case)
+    case = Case.objects.get(number=first.case)
+    assert case.events.filter(kind="breached").exists()
+    row = InboundMessage.objects.get(pk=result.message)
+    assert row.event is not None and (row.event.kind, row.event.body) == ("customer_reply", "Still waiting.")
+
+
+def test_the_desks_own_address_in_cc_is_never_copied_on_the_case(plm: Desk, alice) -> None:  # type: ignore[no-untyped-def]
+    contact, _ = alice
+    Contact.objects.create(company=contact.company, name="Desk loop", email="support@plmgroup.dk")
+    cc = "support@plmgroup.dk, Berit <berit@no.test>"
+    Contact.objects.create(company=contact.company, name="Berit", email="berit@no.test")
+    result = deliver(mail(frm="alice@no.test", cc=cc))
+    case = Case.objects.get(number=result.case)
+    assert [c.contact.email for c in case.ccs.all()] == ["berit@no.test"]
 
 
 def test_the_agent_replying_by_mail_is_an_agent_reply(plm: Desk, opened: Case) -> None:
