@@ -261,6 +261,7 @@ def set_up_desk(inst: Installation, n: int, days: int = 2, *, told: bool = False
 MORE = """
 from datetime import timedelta
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.utils import timezone
 from casedesk.accounts.models import Contact
 from casedesk.cases import services
@@ -270,9 +271,10 @@ alice = Contact.objects.get(email="alice@fr.test")
 contract = alice.company.contracts.get()
 opened = timezone.now() - timedelta(days={days}, minutes=1)
 for i in range({n}):
-    case = services.open_case(alice.company.desk, requester=alice, contract=contract, subject=f"More {{i}}",
-                              priority="S0", intake={{**INTAKE, "phone_24x7": "+33 1"}}, at=opened)
-    services.assign(case, User.objects.get(username="bob"), at=opened + timedelta(minutes=1))
+    with transaction.atomic():  # the running sweeps see the case assigned, or not at all
+        case = services.open_case(alice.company.desk, requester=alice, contract=contract, subject=f"More {{i}}",
+                                  priority="S0", intake={{**INTAKE, "phone_24x7": "+33 1"}}, at=opened)
+        services.assign(case, User.objects.get(username="bob"), at=opened + timedelta(minutes=1))
 print("ok")
 """
 
