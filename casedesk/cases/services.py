@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
@@ -41,6 +42,7 @@ CLASSIFICATIONS = {"", "bug", "defect", "question", "enhancement"}
 
 
 RND_ENGAGED = "rnd_engaged"  # an event the clocks do not read
+GRACE_CALL = "grace_call"  # a grace call used on the case (Solidxperts); its ledger entry names the event
 
 
 class CaseError(ValueError):
@@ -571,6 +573,35 @@ def record_review(case: Case, note: str, *, actor: Actor = None, at: datetime | 
     if not SlaMetric.objects.filter(case=case, metric__in=reviews, live=True).exists():
         raise CaseError(gettext("no management review is due on case %(number)s") % {"number": case.number})
     return _change(case, clock.REVIEW, at, actor, {}, note=note)
+
+
+@_writes
+def use_grace_call(case: Case, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """Record a grace call on the case (Solidxperts): one of the contract year's allowance, the contract row
+    locked so that two agents taking the last one at the same instant cannot both succeed. The customer is
+    e-mailed and the account manager told (the policy's `notify`), with the balance left."""
+    from casedesk.contracts import grace
+    from casedesk.contracts.models import LedgerEntry
+
+    t = _now(at)
+    policy = _policy(case)
+    contract = Contract.objects.select_for_update().filter(pk=case.contract_id).first() if case.contract_id else None
+    allowed = grace.allowance(contract, policy, t.astimezone(ZoneInfo(policy.home_zone)).date())
+    if allowed.refusal:
+        raise CaseError(allowed.refusal)
+    if allowed.left <= 0:
+        raise CaseError(
+            gettext("no grace call left: %(used)s of %(total)s used this contract year; the next comes on %(reset)s")
+            % {"used": allowed.used, "total": allowed.per_year, "reset": allowed.next_reset}
+        )
+    assert contract is not None  # no contract is a refusal above
+    reset = str(allowed.next_reset)
+    _change(case, GRACE_CALL, t, actor, {}, left=allowed.left - 1, per_year=allowed.per_year, resets_on=reset)
+    event = CaseEvent.objects.filter(case=case, kind=GRACE_CALL).order_by("-id").first()
+    LedgerEntry.objects.create(
+        contract=contract, kind=LedgerEntry.Kind.GRACE_CALL, count=1, case=case, event=event, at=t, actor=actor
+    )
+    return case
 
 
 @_writes

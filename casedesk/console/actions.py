@@ -138,6 +138,11 @@ def _review(u: User, c: Case, d: dict) -> Done:
     return gettext("Management review recorded.")
 
 
+def _grace_call(u: User, c: Case, d: dict) -> Done:
+    services.use_grace_call(c, actor=u)
+    return gettext("Grace call recorded; the customer and the account manager are told.")
+
+
 def _rnd(u: User, c: Case, d: dict) -> Done:
     services.engage_rnd(c, d["note"], actor=u)
     return gettext("R&D engagement recorded.")
@@ -173,6 +178,7 @@ ACTIONS: dict[str, Action] = {
     "critical": _critical,
     "review": _review,
     "rnd": _rnd,
+    "grace_call": _grace_call,
     "round_the_clock": _round_the_clock,
     "schedule": _schedule,
     "merge": _merge,

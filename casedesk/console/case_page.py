@@ -8,7 +8,7 @@ stored clock state (sla_state.as_of: no rows read, never stale).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from casedesk.console import forms as f
 from casedesk.console.case_mail import Received, received_by_event, sent_about
 from casedesk.console.gate import is_manager
 from casedesk.console.remaining import case_calendar
+from casedesk.contracts import grace
 from casedesk.core.localtime import local
 from casedesk.desks.policies import calendar_of
 from casedesk.sla import clock
@@ -39,6 +40,7 @@ FORMS: dict[str, type[f.CaseForm]] = {
     "status": f.StatusForm,
     "resolve": f.ResolveForm,
     "reopen": f.EmptyForm,
+    "grace_call": f.EmptyForm,
     "close": f.EmptyForm,
     "cc_add": f.CcAddForm,
     "cc_remove": f.CcRemoveForm,
@@ -111,6 +113,10 @@ class Entry:
 def requester_zone(case: Case) -> ZoneInfo:
     """The licensed user's zone on the case, else its calendar's own (POLICIES 0.25: never UTC by default)."""
     return ZoneInfo(case.calendar_zone) if case.calendar_zone else case_calendar(case).zone
+
+
+def local_day(t: datetime, zone: str) -> date:
+    return t.astimezone(ZoneInfo(zone)).date()
 
 
 def _in_zone(t: datetime | None, zone: ZoneInfo) -> str:
@@ -194,6 +200,9 @@ def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.F
         "can_escalate": bool(allowed) and case.is_open,
         "is_manager": is_manager(user, case.desk_id),
         "s0": bool(policy.priority_calendars),
+        "grace": grace.allowance(case.contract, policy, local_day(now, policy.home_zone))
+        if policy.section("grace_calls")
+        else None,
         "schedulable": bool(f.schedulable(policy)),
         "calendar": case_calendar(case),
         "opened": local(case.opened_at),

@@ -33,6 +33,7 @@ from django.utils.translation import override
 from casedesk.accounts.models import Contact
 from casedesk.cases.models import Case, CaseCC, CaseEvent, SlaMetric
 from casedesk.desks.policies import preset_of
+from casedesk.mail import snapshot
 from casedesk.mail.models import InboundAddress
 from casedesk.notify.models import OutgoingMail
 from casedesk.portal.expected import requester_zone
@@ -65,7 +66,7 @@ def is_silenced() -> bool:
 def what_to_tell(case: Case, event: CaseEvent) -> str | None:
     """The template an event is told with, None when the requester is not told about it."""
     data = event.data or {}
-    if event.kind in {"opened", "agent_reply", "escalated"}:
+    if event.kind in {"opened", "agent_reply", "escalated", "grace_call"}:
         return event.kind
     if event.kind == "cc_added":  # the contact copied now learns the case's number and targets
         return "cc_added"
@@ -158,7 +159,9 @@ def from_address(case: Case) -> str:
     """The desk's inbound address for the case's queue (or the desk's own), else DEFAULT_FROM_EMAIL."""
     address = case.queue.email.strip() if case.queue_id and case.queue and case.queue.email else ""
     if not address:
-        rows = list(InboundAddress.objects.filter(desk=case.desk_id).order_by("address"))
+        snap = snapshot.in_use()  # the e-mail intake has read the addresses for the message it is processing
+        rows = snap.addresses_of(case.desk_id) if snap else list(InboundAddress.objects.filter(desk=case.desk_id))
+        rows.sort(key=lambda r: r.address)
         fitting = [r for r in rows if r.queue_id == case.queue_id] or [r for r in rows if r.queue_id is None] or rows
         address = fitting[0].address if fitting else ""
     if not address:
@@ -225,6 +228,8 @@ def _context(case: Case, event: CaseEvent, contact: Contact, kind: str, running:
     elif kind == "resolved":
         resolution = str(data.get("resolution", ""))
         context["resolution"] = str(RESOLUTION_WORDS.get(resolution) or resolution.replace("_", " "))
+    elif kind == "grace_call":  # POLICIES 0.14: each use is e-mailed, with the balance left
+        context.update(left=data.get("left", 0), per_year=data.get("per_year", 0), resets_on=data.get("resets_on"))
     elif kind == "escalated":
         context["level"] = data.get("level", "")
         context["level_name"] = _level_name(case, data.get("level"))

@@ -40,6 +40,8 @@ from casedesk.sla.clock import BREACHED, ESCALATED, OPENED, PRIORITY, WARNING
 
 KINDS = {WARNING: "sla_warning", BREACHED: "sla_breached", OPENED: "priority_opened", PRIORITY: "priority_raised"}
 KINDS[ESCALATED] = "escalation"
+GRACE_CALL = "grace_call"
+KINDS[GRACE_CALL] = GRACE_CALL
 DEFAULT_ROLES = {"sla_warning": ("assignee",), "sla_breached": ("assignee", "support_manager")}
 DEFAULT_ROLES["goal_missed"] = ("assignee",)
 
@@ -72,6 +74,8 @@ def change_key(event: CaseEvent) -> str:
         return f"{priority.lower()}_raised"
     if event.kind == ESCALATED:
         return f"escalation_{event.data.get('level')}"
+    if event.kind == GRACE_CALL:
+        return GRACE_CALL
     return ""
 
 
@@ -81,7 +85,12 @@ def queue_for_change(case: Case, event: CaseEvent, now: datetime) -> int:
     key = change_key(event)
     if outbox.is_silenced() or not key:
         return 0
-    roles = (preset_of(case.policy_version).policy.section("notify") or {}).get(key)
+    policy = preset_of(case.policy_version).policy
+    roles: list[str] = []
+    if key == GRACE_CALL:  # [policy.grace_calls] notify: the account manager (the customer's e-mail is outbox's)
+        roles = [r for r in (policy.section("grace_calls") or {}).get("notify", []) if r != "customer_email"]
+    else:
+        roles = list((policy.section("notify") or {}).get(key) or [])
     if not roles:
         return 0
     made = [_row(case, event, user, "", now, now) for user in _people(case, tuple(roles))]
@@ -182,7 +191,15 @@ def _text(case: Case, record: CaseEvent, metric: str) -> tuple[str, str]:
     due = local(datetime.fromisoformat(d["due"])) if d.get("due") else ""
     words = {"number": case.number, "metric": metric, "target": d.get("target", ""), "due": due}
     words.update(at=local(record.at), priority=d.get("priority") or gettext("not set"), subject=case.subject)
-    if record.kind == ESCALATED:
+    if record.kind == GRACE_CALL:
+        words.update(company=case.company, left=d.get("left"), per_year=d.get("per_year"), reset=d.get("resets_on"))
+        subject = gettext("[%(number)s] Grace call used: %(subject)s") % words
+        what = gettext(
+            "%(company)s used a grace call on case %(number)s at %(at)s: %(left)s of %(per_year)s left this "
+            "contract year, the next on %(reset)s."
+        )
+        what %= words
+    elif record.kind == ESCALATED:
         words.update(level=d.get("level"), name=_level_name(case, d.get("level")), reason=d.get("reason") or "-")
         if d.get("subject"):  # the policy's own subject for this route (Mastercam: "Escalation Request")
             subject = f"[{case.number}] {d['subject']}: {case.subject}"

@@ -46,6 +46,6 @@ def test_customers_under_contract_when_it_takes_effect_are_told_once_in_their_la
         and mail.subject != ("Mastercam CONNECT: support policy 2025.1 takes effect on 2027-01-01")
     )  # French, not the English words
     assert announce_pending(d, now=announced) == 0  # once per version
-    call_command("worker", "--once")
+    call_command("worker", "--once", "--at", "2026-12-01T09:01:00-05:00")  # a minute after it was queued
     mail.refresh_from_db()
     assert mail.state == "sent"

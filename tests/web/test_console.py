@@ -63,6 +63,7 @@ LEAK_DATA = {
     "critical": {"critical-critical": "1"},
     "review": {"review-note": "leak?"},
     "rnd": {"rnd-note": "leak?"},
+    "grace_call": {},
     "round_the_clock": {"round_the_clock-needed": "0"},
     "schedule": {"schedule-metric": "response", "schedule-target": "1h"},
     "merge": {"merge-into": "PLM-000001"},
