@@ -6,6 +6,7 @@ that is not the requester's is the same 404 as one that does not exist.
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from casedesk.accounts.models import Contact, Contract
 from casedesk.cases import attachments, services
 from casedesk.cases.access import case_for_portal, portal_cases
 from casedesk.cases.models import Case
+from casedesk.contracts import grace
 from casedesk.desks.models import Desk
 from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.portal import held_files
@@ -69,7 +71,18 @@ def tracker(request: HttpRequest, contact: Contact) -> HttpResponse:
                 "cc": case.requester_id != contact.pk,
             }
         )
-    return render(request, "portal/tracker.html", {"rows": rows, "contact": contact, "open_count": open_count})
+    context = {"rows": rows, "contact": contact, "open_count": open_count, "grace": _grace(contact, now)}
+    return render(request, "portal/tracker.html", context)
+
+
+def _grace(contact: Contact, now: datetime) -> grace.Allowance | None:
+    """The company's grace calls this contract year, where the desk's policy has them (Solidxperts)."""
+    desk = contact.company.desk
+    policy = preset_of(version_in_force(desk, now)).policy
+    if not policy.section("grace_calls"):
+        return None
+    today = now.astimezone(ZoneInfo(policy.home_zone)).date()
+    return grace.allowance(contract_today(desk, contact, policy), policy, today)
 
 
 def contract_today(desk: Desk, contact: Contact, policy: Policy) -> Contract | None:

@@ -162,3 +162,19 @@ def test_two_agents_taking_the_last_grace_call_at_once_one_succeeds(sx: Desk) ->
     errors = _together(lambda: use(a, at(2026, 6, 1, 11)), lambda: use(b, at(2026, 6, 1, 11)))
     assert len(errors) == 1 and isinstance(errors[0], services.CaseError), errors
     assert LedgerEntry.objects.filter(contract=contract).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_requester_sees_the_balance_in_the_portal(sx: Desk) -> None:
+    from tests.web.test_portal_world import portal_user
+
+    alice, contract = subscriber(sx, 8)  # two a year
+    today = datetime.now(TORONTO)
+    # Subscribed on the 1st of this month a year ago: this contract year runs to the 1st of this month next year.
+    started, reset = date(today.year - 1, today.month, 1), date(today.year + 1, today.month, 1)
+    Contract.objects.filter(pk=contract.pk).update(starts_on=started, ends_on=date(today.year + 3, 1, 1))
+    use(open_case(sx, alice, contract, today), today)
+    client = Client()
+    client.force_login(portal_user(alice))
+    page = client.get("/portal/").content.decode()
+    assert f"1 of 2 left this contract year, the next on {reset:%Y-%m-%d}" in page
