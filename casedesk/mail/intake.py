@@ -19,11 +19,11 @@ from django.utils import timezone
 from casedesk.cases.models import Case
 from casedesk.cases.services import CaseError
 from casedesk.desks.policies import preset_of, version_in_force
-from casedesk.mail import snapshot, writing
+from casedesk.mail import rows, snapshot, writing
 from casedesk.mail.bounces import DeliveryReport
 from casedesk.mail.models import InboundMessage, ThreadRef
 from casedesk.mail.noise import automatic_reason, from_a_desk_address, limit_reason, sender_limit
-from casedesk.mail.parsing import parse
+from casedesk.mail.parsing import Parsed, parse
 from casedesk.mail.routing import Route, RoutingError, route
 from casedesk.mail.senders import identify
 from casedesk.mail.store import max_mail_bytes, store
@@ -93,7 +93,7 @@ def process(pk: int, *, stored: InboundMessage | None = None) -> InboundMessage:
             log.exception("inbound message %s could not be processed", pk)
             _quarantine(msg, f"could not be processed ({type(exc).__name__}: {exc})"[:2000])
         msg.processed_at = timezone.now()
-        msg.save(update_fields=PROCESSED_FIELDS)
+        rows.update(msg, PROCESSED_FIELDS)
     return msg
 
 
@@ -125,6 +125,13 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
         notices.append(f"the message of {msg.size:,} bytes is over the limit of {limit:,} bytes and was not accepted")
         raise writing.Quarantined(f"too large: {msg.size:,} bytes (limit {limit:,}); only the headers were kept")
     snap = snapshot.current()  # desks, queues, addresses and policy versions as they are now: one statement
+    with snapshot.using(snap):
+        _deliver(msg, parsed, snap, released=released)
+
+
+def _deliver(msg: InboundMessage, parsed: Parsed, snap: snapshot.Snapshot, *, released: bool) -> None:
+    """Route, thread and write a parsed message on the set-up `snap` (read for this message)."""
+    notices = parsed.notices
     try:
         r = route(msg.recipient, snap)
     except RoutingError:
@@ -170,7 +177,7 @@ def _handle(msg: InboundMessage, raw: bytes) -> None:
         if note:
             notices.append(note)
     if msg.message_id:
-        ThreadRef.objects.create(message_id=msg.message_id, case=msg.case, event=msg.event)
+        rows.insert(ThreadRef(message_id=msg.message_id, case=msg.case, event=msg.event))
 
 
 def _recent_and_first(

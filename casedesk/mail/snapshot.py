@@ -9,6 +9,9 @@ taking effect at midnight applies from its first second."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -65,6 +68,10 @@ class Snapshot:
         """The id of the desk's active member with this e-mail (compared without case), the lowest first."""
         return self.staff.get((desk.pk, address.lower()))
 
+    def addresses_of(self, desk_id: int) -> list[InboundAddress]:
+        """The desk's inbound addresses, by address."""
+        return sorted((a for a in self.addresses.values() if a.desk_id == desk_id), key=lambda a: a.address)
+
     def receives_at(self, address: str) -> bool:
         """Whether mail to `address` (lower case) comes to this installation: an inbound address or a queue's."""
         return address in self.addresses or bool(self.queues_at(address))
@@ -77,6 +84,23 @@ class Snapshot:
 
 _sql: dict[str, str] = {}
 _current: dict[str, Snapshot] = {}
+_in_use: ContextVar[Snapshot | None] = ContextVar("mail_snapshot_in_use", default=None)
+
+
+@contextmanager
+def using(snap: Snapshot) -> Iterator[Snapshot]:
+    """While one message is processed: `in_use()` is the set-up as read for it, so what the message's writes
+    look up again (a notification's From address) is not read a second time."""
+    token = _in_use.set(snap)
+    try:
+        yield snap
+    finally:
+        _in_use.reset(token)
+
+
+def in_use() -> Snapshot | None:
+    """The snapshot of the message being processed (`using`), else None."""
+    return _in_use.get()
 
 
 def current() -> Snapshot:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from casedesk.mail import rows
 from casedesk.mail.models import InboundMessage
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
@@ -98,7 +99,7 @@ def store(raw: bytes, recipient: str, *, source: str, at: datetime | None = None
     # this delivery is new; a delivery stored before (a retry, another process) is then read back.
     try:
         with transaction.atomic():
-            row.save(force_insert=True)
+            rows.insert(row)  # one plain INSERT ... RETURNING id: the ORM would spend longer building it
     except IntegrityError:
         same = InboundMessage.objects.filter(message_id=message_id, fingerprint=fp, recipient=recipient)
         existing = same.defer("raw", "text", "html").first()
