@@ -42,6 +42,7 @@ CLASSIFICATIONS = {"", "bug", "defect", "question", "enhancement"}
 
 
 RND_ENGAGED = "rnd_engaged"  # an event the clocks do not read
+ENTITLEMENT = "entitlement"  # data: {"status", "reasons"}, the check at intake
 GRACE_CALL = "grace_call"  # a grace call used on the case (Solidxperts); its ledger entry names the event
 
 
@@ -316,7 +317,18 @@ def open_case(
     written = sla_state.write(case, states, at, new=True)
     queue_for_event(case, opened, metrics=written.rows)  # the requester's notification rows, with the event
     queue_for_change(case, opened, at)  # the people the policy names for this opening (PTC: S0's manager)
+    _record_entitlement(case, policy, at)
     return case
+
+
+def _record_entitlement(case: Case, policy: Policy, at: datetime) -> None:
+    """The entitlement check at intake, an event of its own (never a refusal: the agent answers with the
+    paid route or converts the case to paid work)."""
+    from casedesk.contracts.entitlement import check
+
+    day = at.astimezone(ZoneInfo(policy.home_zone)).date()
+    outcome = check(policy, case.company, case.contract, case.intake, day)
+    CaseEvent.objects.create(case=case, at=at, kind=ENTITLEMENT, data=outcome.as_data())
 
 
 def product_of(intake: Mapping[str, str]) -> str:

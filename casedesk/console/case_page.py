@@ -170,6 +170,23 @@ def timeline(events: list[CaseEvent]) -> list[Entry]:
     ]
 
 
+ENTITLEMENT_WORDS = {
+    "entitled": gettext_lazy("entitled"),
+    "not_entitled": gettext_lazy("not entitled"),
+    "needs_review": gettext_lazy("entitlement needs review"),
+}
+
+
+def _entitlement(events: list[CaseEvent]) -> dict[str, Any] | None:
+    """The latest entitlement check on the case (at intake), in words, with its reasons."""
+    latest = next((e for e in reversed(events) if e.kind == "entitlement"), None)
+    if latest is None:
+        return None
+    status = str(latest.data.get("status", ""))
+    words = ENTITLEMENT_WORDS.get(status, status)
+    return {"status": status, "words": str(words), "reasons": [str(r) for r in latest.data.get("reasons", [])]}
+
+
 def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:
     events = list(
         CaseEvent.objects.filter(case=case).select_related("actor").prefetch_related("attachments").order_by("at", "id")
@@ -191,6 +208,7 @@ def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.F
             for row, st in zip(metric_rows(case, states, events), states, strict=True)
         ],
         "timeline": timeline(events),
+        "entitlement": _entitlement(events),
         "sent": sent_about(case),
         "ccs": list(CaseCC.objects.filter(case=case).select_related("contact").order_by("contact__name")),
         "forms": built,

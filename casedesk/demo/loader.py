@@ -121,6 +121,7 @@ def _about_to_breach(desk: Desk, demo: DeskDemo, policy: Policy, plans: list[Pla
     priority first, else the first priority whose untouched case has a due (PTC: S0's review)."""
     models = [p for p in plans if p.scenario in TARGETED and p.priority] or plans
     priorities = list(dict.fromkeys([demo.urgent, *(p.key for p in policy.priorities)]))
+    taken = _minutes_taken(desk, now) | {int(p.opened.timestamp()) // 60 for p in plans}
     made = 0
     for i, minutes in enumerate(SOON_MINUTES):
         model = models[i % len(models)]
@@ -128,6 +129,9 @@ def _about_to_breach(desk: Desk, demo: DeskDemo, policy: Policy, plans: list[Pla
             plan = Planned(cat.FRESH, model.account, model.subject, priority, now, False)
             opened = _opened_for_due(desk, demo, plan, now + timedelta(minutes=minutes), now)
             if opened is not None:
+                while int(opened.timestamp()) // 60 in taken:  # each demo case at a minute of its own: a minute
+                    opened -= timedelta(minutes=1)  # earlier only brings the due a minute closer
+                taken.add(int(opened.timestamp()) // 60)
                 plan.opened = opened
                 case = _open(desk, demo, plan, random.Random(f"{desk.slug}:soon:{minutes}"))
                 sla_state.refresh(case, now)
