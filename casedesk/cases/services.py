@@ -43,6 +43,10 @@ CLASSIFICATIONS = {"", "bug", "defect", "question", "enhancement"}
 
 RND_ENGAGED = "rnd_engaged"  # an event the clocks do not read
 ENTITLEMENT = "entitlement"  # data: {"status", "reasons"}, the check at intake
+CONFIDENTIAL = "confidential"  # data: {"confidential": bool}
+FORWARDED = "forwarded_to_vendor"  # data: {"note"}
+VENDOR_REFERENCE = "vendor_reference"  # data: {"reference_kind", "reference"}
+VENDOR_REFERENCE_KINDS = ("enhancement_request", "spr", "vendor_case")
 GRACE_CALL = "grace_call"  # a grace call used on the case (Solidxperts); its ledger entry names the event
 
 
@@ -614,6 +618,43 @@ def use_grace_call(case: Case, *, actor: Actor = None, at: datetime | None = Non
         contract=contract, kind=LedgerEntry.Kind.GRACE_CALL, count=1, case=case, event=event, at=t, actor=actor
     )
     return case
+
+
+@_writes
+def mark_confidential(case: Case, confidential: bool, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """Mark the case confidential (or no longer): while it is, its data is never forwarded to the vendor (0.8)."""
+    if confidential == case.confidential:
+        return case
+    return _change(case, CONFIDENTIAL, at, actor, {"confidential": confidential}, confidential=confidential)
+
+
+@_writes
+def forward_to_vendor(case: Case, note: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """Forward the case's information to the software vendor (PLM Group: Dassault Systemes), a logged action;
+    refused while the company has a signed NDA on file or the case is marked confidential (POLICIES 0.8)."""
+    blocks = []
+    if case.company.nda_signed:
+        blocks.append(gettext("%(company)s has a signed NDA on file") % {"company": case.company.name})
+    if case.contract is not None and case.contract.nda:
+        blocks.append(gettext("the contract carries an NDA"))
+    if case.confidential:
+        blocks.append(gettext("the case is marked confidential"))
+    if blocks:
+        raise CaseError(gettext("not forwarded to the vendor: %(why)s") % {"why": "; ".join(blocks)})
+    return _change(case, FORWARDED, at, actor, {}, note=note.strip()[:2000])
+
+
+@_writes
+def link_vendor_reference(
+    case: Case, kind: str, reference: str, *, actor: Actor = None, at: datetime | None = None
+) -> Case:
+    """An enhancement request logged with the vendor, or a PTC SPR, linked on the case with its reference."""
+    if kind not in VENDOR_REFERENCE_KINDS:
+        raise CaseError(gettext("unknown kind of vendor reference %(kind)s") % {"kind": repr(kind)})
+    reference = " ".join(reference.split())
+    if not reference or len(reference) > 100:
+        raise CaseError(gettext("the vendor's reference is required (at most 100 characters)"))
+    return _change(case, VENDOR_REFERENCE, at, actor, {}, reference_kind=kind, reference=reference)
 
 
 @_writes

@@ -138,6 +138,21 @@ def _review(u: User, c: Case, d: dict) -> Done:
     return gettext("Management review recorded.")
 
 
+def _confidential(u: User, c: Case, d: dict) -> Done:
+    services.mark_confidential(c, d["confidential"], actor=u)
+    return gettext("Marked confidential.") if d["confidential"] else gettext("No longer confidential.")
+
+
+def _forward(u: User, c: Case, d: dict) -> Done:
+    services.forward_to_vendor(c, d["note"], actor=u)
+    return gettext("Forwarding to the vendor recorded.")
+
+
+def _vendor_reference(u: User, c: Case, d: dict) -> Done:
+    services.link_vendor_reference(c, d["kind"], d["reference"], actor=u)
+    return gettext("Vendor reference %(reference)s linked.") % {"reference": d["reference"]}
+
+
 def _grace_call(u: User, c: Case, d: dict) -> Done:
     services.use_grace_call(c, actor=u)
     return gettext("Grace call recorded; the customer and the account manager are told.")
@@ -179,6 +194,9 @@ ACTIONS: dict[str, Action] = {
     "review": _review,
     "rnd": _rnd,
     "grace_call": _grace_call,
+    "confidential": _confidential,
+    "forward": _forward,
+    "vendor_reference": _vendor_reference,
     "round_the_clock": _round_the_clock,
     "schedule": _schedule,
     "merge": _merge,

@@ -149,6 +149,35 @@ class RndForm(CaseForm):
     )
 
 
+class ConfidentialForm(CaseForm):
+    confidential = forms.TypedChoiceField(
+        label=gettext_lazy("Confidential"),
+        choices=[("1", gettext_lazy("confidential: never forwarded")), ("0", gettext_lazy("not confidential"))],
+        coerce=lambda v: v == "1",
+    )
+
+    def setup(self) -> None:
+        self.initial.setdefault("confidential", "1" if self.case.confidential else "0")
+
+
+class ForwardForm(CaseForm):
+    note = forms.CharField(
+        label=gettext_lazy("What is sent to the vendor"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VendorReferenceForm(CaseForm):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[
+            ("enhancement_request", gettext_lazy("enhancement request")),
+            ("spr", gettext_lazy("SPR (software performance report)")),
+            ("vendor_case", gettext_lazy("vendor's case")),
+        ],
+    )
+    reference = forms.CharField(label=gettext_lazy("Vendor's reference"), max_length=100)
+
+
 class RoundTheClockForm(CaseForm):
     needed = forms.TypedChoiceField(
         label=gettext_lazy("24x7 work"),
