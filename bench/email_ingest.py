@@ -1,6 +1,6 @@
 """Benchmark: e-mail intake, messages per second through the whole path (store, parse, thread, case write).
 
-    .venv/bin/python bench/email_ingest.py [--messages 300] [--pipe 20] [--profile 100] [--rounds 5]
+    .venv/bin/python bench/email_ingest.py [--messages 300] [--pipe 20] [--profile 100] [--batch 100] [--rounds 5]
                                            [--warmup 50] [--db sqlite,pg] [--no-peer] [--seed 14]
 
 Per database (an SQLite file in a new temporary directory; PostgreSQL ``bench_email_ingest_<pid>_<random>``,
@@ -50,6 +50,9 @@ Measured, in the same run:
     ``ensure_peer``) and its own database; and the floor: the stdlib parser (``message_from_bytes`` with
     ``policy.default``, every leaf part decoded) plus one INSERT of the message and a commit.
     The casedesk, helpdesk and floor runs alternate in ``--rounds`` chunks so machine noise hits all alike.
+(e) ``casedesk.mail.intake.accept_many`` (``casedesk mail-batch``'s path: each message stored and committed on
+    its own, processed 20 per transaction) over ``--batch`` more messages of the mix, received now: messages per
+    CPU-second of the process (and of its PostgreSQL backend) and per second of wall.
 
 Budget (DESIGN.md, issue 14): at least 500 messages per second per core through the intake function.
 Informational: the exit code is 0 regardless.
@@ -297,7 +300,7 @@ def worker(args: argparse.Namespace) -> None:
             InboundAddress.objects.create(address=address, desk=desk, note="bench: as a manager adds it")
             made.append(address)
     setup_s = time.perf_counter() - t0
-    total = args.warmup + args.messages + args.profile + args.pipe
+    total = args.warmup + args.messages + args.profile + args.pipe + args.batch
     t0 = time.perf_counter()
     mails, times, mix = build_stream(total, args.seed, timezone.now())
     build_s = time.perf_counter() - t0
@@ -397,6 +400,19 @@ def worker(args: argparse.Namespace) -> None:
     def profile(lo: int, hi: int) -> dict[str, Any]:
         return profile_accept(mails[lo:hi], times[lo:hi], accept, connection)
 
+    def batch(lo: int, hi: int) -> dict[str, Any]:
+        """accept_many (casedesk mail-batch's path): each stored and committed, processed 20 per transaction."""
+        accept_many = getattr(intake, "accept_many", None)
+        if accept_many is None:  # not in this version of the intake
+            return {}
+        server = backend_cpu()
+        cpu, t = time.process_time(), time.perf_counter()
+        got = Counter(r.outcome for r in accept_many(((mails[i].raw, mails[i].recipient) for i in range(lo, hi)),
+                                                     source="file"))  # fmt: skip
+        wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+        return {"n": hi - lo, "wall_s": wall, "cpu_s": cpu, "server_cpu_s": backend_cpu() - server,
+                "outcomes": dict(got)}  # fmt: skip
+
     hello = {
         "vendor": connection.vendor,
         "setup_s": setup_s,
@@ -418,6 +434,7 @@ def worker(args: argparse.Namespace) -> None:
             "floor": lambda cmd: floor(cmd["lo"], cmd["hi"]),
             "outcomes": lambda cmd: outcomes(cmd["lo"], cmd["hi"]),
             "profile": lambda cmd: profile(cmd["lo"], cmd["hi"]),
+            "batch": lambda cmd: batch(cmd["lo"], cmd["hi"]),
         },
     )
     connection.close()
@@ -437,6 +454,7 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("intake", "automatic_reason"),
             ("intake", "over_limit"),
             ("intake", "_same_message_on_desk"),
+            ("intake", "_recent_and_first"),
             ("intake", "from_a_desk_address"),
         ),
     ),
@@ -462,6 +480,7 @@ FILE_OF = {
     "automatic_reason": "mail/noise.py",
     "over_limit": "mail/noise.py",
     "_same_message_on_desk": "mail/intake.py",
+    "_recent_and_first": "mail/intake.py",
     "from_a_desk_address": "mail/noise.py",
     "new_case": "mail/writing.py",
     "comment": "mail/writing.py",
@@ -736,7 +755,7 @@ def measure(db: str, args: argparse.Namespace, peer: str | None, errors: list[st
         env["CASEDESK_DEBUG"] = "0"
         me = [sys.executable, str(Path(__file__).resolve()), "--worker", "--mail-dir", str(mail_dir)]
         me += ["--messages", str(args.messages), "--warmup", str(args.warmup), "--profile", str(args.profile)]
-        me += ["--pipe", str(args.pipe), "--seed", str(args.seed)]
+        me += ["--pipe", str(args.pipe), "--batch", str(args.batch), "--seed", str(args.seed)]
         children["casedesk"] = cd = Child("casedesk", me, env)
         hello = cd.read()
         res["hello"] = hello
@@ -786,6 +805,10 @@ def measure(db: str, args: argparse.Namespace, peer: str | None, errors: list[st
               flush=True)  # fmt: skip
         if args.profile:
             res["profile"] = cd.ask("profile", lo=w + n, hi=w + n + args.profile)
+        if args.batch:
+            lo = w + n + args.profile + args.pipe
+            print(f"  accept_many(): {args.batch} messages ...", flush=True)
+            res["batch"] = cd.ask("batch", lo=lo, hi=lo + args.batch)
         if args.pipe:
             manifest = json.loads(Path(hello["manifest"]).read_text())
             lo = w + n + args.profile
@@ -861,6 +884,17 @@ def report(results: dict[str, dict[str, Any]], dbs: list[str], args: argparse.Na
         both.append(f"{len(r['samples']) / (r['cpu_s'] + r['server_cpu_s']):.0f}" if r and r["server_cpu_s"] else "-")
     line("  per CPU-second of Python + its PostgreSQL backend", both)
     line("  per message, median / p95 ms", [med_p95(get(d, "runs", "casedesk", "samples") or []) for d in dbs])
+    cells = []
+    for d in dbs:
+        b = get(d, "batch")
+        if not b or not b.get("n"):
+            cells.append("-")
+            continue
+        cells.append(f"{b['n'] / b['cpu_s']:.0f}" + (f"; {b['n'] / (b['cpu_s'] + b['server_cpu_s']):.0f}"
+                                                     if b["server_cpu_s"] else ""))  # fmt: skip
+    line(f"  accept_many(), {args.batch} msgs: per CPU-s (+ backend)", cells)
+    line("    its messages/s (wall)", [f"{b['n'] / b['wall_s']:.0f}" if (b := get(d, "batch")) and b.get("n") else "-"
+                                       for d in dbs])  # fmt: skip
     for kind in KINDS:
         cells = []
         for d in dbs:
@@ -904,6 +938,9 @@ def report(results: dict[str, dict[str, Any]], dbs: list[str], args: argparse.Na
             print(f"  outcomes of the timed messages ({NAMES[d]}): {dict(sorted(o['outcomes'].items()))}")
             for reason, k in o["quarantine_reasons"]:
                 print(f"    quarantined {k}x: {reason}")
+        bo = get(d, "batch", "outcomes")
+        if bo:
+            print(f"  outcomes of the accept_many messages ({NAMES[d]}): {dict(sorted(bo.items()))}")
         po = get(d, "pipe_outcomes")
         if po:
             print(f"  outcomes of the mail-in messages ({NAMES[d]}): {dict(sorted(po['outcomes'].items()))}")
@@ -978,6 +1015,7 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=50, help="untimed messages first (default 50)")
     ap.add_argument("--profile", type=int, default=100, help="messages under cProfile (default 100; 0 skips)")
     ap.add_argument("--pipe", type=int, default=20, help="messages through casedesk mail-in (default 20; 0 skips)")
+    ap.add_argument("--batch", type=int, default=100, help="messages through accept_many (default 100; 0 skips)")
     ap.add_argument("--rounds", type=int, default=5, help="chunks alternating casedesk, helpdesk, floor (default 5)")
     ap.add_argument("--db", default="sqlite,pg", help="sqlite,pg (default both)")
     ap.add_argument("--no-peer", action="store_true", help="no django-helpdesk")

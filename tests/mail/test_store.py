@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from casedesk.cases.models import Case
-from casedesk.mail.intake import accept, process_pending
+from casedesk.mail.intake import accept, accept_many, process_pending
 from casedesk.mail.models import InboundMessage
 from casedesk.mail.store import fingerprint, message_id_of, store
 
@@ -107,3 +107,39 @@ def test_accept_does_not_raise_once_stored_even_when_processing_cannot_finish(pl
     assert process_pending() == 1
     assert InboundMessage.objects.get(pk=result.message).outcome == "case"
     assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_batch_threads_within_itself_and_quarantines_only_what_fails(plm, alice) -> None:  # type: ignore[no-untyped-def]
+    """Several deliveries through accept_many: a reply to a case opened earlier in the same batch threads there,
+    a message no desk receives is quarantined alone, a delivery repeated in the batch is one message."""
+    first = mail(frm="alice@no.test", message_id="<batch-first@alice>")
+    reply = mail(frm="alice@no.test", subject="Re: crash", body="Log attached.", in_reply_to="<batch-first@alice>")
+    lost = mail(frm="alice@no.test", message_id="<nowhere@alice>")
+    deliveries = [(first, "support@plmgroup.no"), (lost, "nobody@nowhere.test"), (reply, "support@plmgroup.no")]
+    deliveries.append((first, "support@plmgroup.no"))
+    results = list(accept_many(deliveries, source="file", batch=3))
+    assert [(r.outcome, r.stored_now) for r in results] == [
+        ("case", True), ("quarantined", True), ("comment", True), ("case", False),
+    ]  # fmt: skip
+    assert results[2].case == results[0].case == results[3].case
+    assert InboundMessage.objects.count() == 3 and Case.objects.count() == 1
+    assert Case.objects.get().events.get(kind="customer_reply").body == "Log attached."
+
+
+@pytest.mark.django_db
+def test_a_batch_whose_processing_cannot_finish_stays_stored_and_pending(plm, alice) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        for sql in REFUSE_UPDATES[connection.vendor]:
+            cur.execute(sql)
+    raws = [mail(frm="alice@no.test"), mail(frm="alice@no.test", subject="Another")]
+    results = list(accept_many([(raw, "support@plmgroup.no") for raw in raws], source="file"))
+    assert [(r.outcome, r.stored_now) for r in results] == [("pending", True), ("pending", True)]
+    assert InboundMessage.objects.count() == 2 and Case.objects.count() == 0
+    with connection.cursor() as cur:
+        for sql in ALLOW_UPDATES[connection.vendor]:
+            cur.execute(sql)
+    assert process_pending() == 2
+    assert Case.objects.count() == 2

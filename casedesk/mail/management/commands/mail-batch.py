@@ -1,5 +1,6 @@
 """`casedesk mail-batch DIR --to ADDRESS`: every file in DIR (one raw message each, in name order) through
-the intake. Safe to kill and run again: what was stored is finished, nothing is stored twice."""
+the intake (`accept_many`: each stored and committed, then processed in batches). Safe to kill and run again:
+what was stored is finished, nothing is stored twice."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from casedesk.mail.intake import accept, process_pending
+from casedesk.mail.intake import accept_many, process_pending
 from casedesk.mail.models import InboundMessage
 
 
@@ -27,8 +28,10 @@ class Command(BaseCommand):
             raise CommandError(f"{directory} is not a directory")
         finished = process_pending()
         outcomes: Counter[str] = Counter()
-        for path in sorted(p for p in directory.iterdir() if p.is_file()):
-            result = accept(path.read_bytes(), options["to"], source=options["source"])
+        files = sorted(p for p in directory.iterdir() if p.is_file())
+        # Each file is stored (committed) before the next is read; processed a batch per transaction.
+        deliveries = ((path.read_bytes(), options["to"]) for path in files)
+        for result in accept_many(deliveries, source=options["source"]):
             outcomes[result.outcome if result.stored_now else "delivered before"] += 1
         summary = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())) or "no messages"
         self.stdout.write(f"{summary}; {finished} left pending by an earlier run finished")
