@@ -30,7 +30,7 @@ class ResendError(Exception):
 def send_again(pk: int, *, by: User, now: datetime | None = None) -> OutgoingMail:
     now = now or timezone.now()
     with transaction.atomic():
-        row = OutgoingMail.objects.select_for_update().select_related("case").get(pk=pk)
+        row = OutgoingMail.objects.select_for_update(of=("self",)).select_related("case").get(pk=pk)
         if row.state not in RESENDABLE:
             raise ResendError(gettext("only a failed or uncertain message can be sent again"))
         if row.resends.filter(state__in=[State.QUEUED, State.SENDING]).exists():
