@@ -593,7 +593,7 @@ def profile_accept(mails: list[Mail], times: list[datetime], accept: Any, connec
         return [k for k in stats if k[0].endswith(os.sep + file) and k[2] == func]
 
     total = sum(stats[k][3] for k in keys("mail/intake.py", "accept"))
-    handle = set(keys("mail/intake.py", "_handle")) | set(keys("mail/intake.py", "accept"))
+    handle = {k for f in ("accept", "_handle", "_deliver") for k in keys("mail/intake.py", f)}
     groups = []
     for group, funcs in GROUPS:
         roots = {k for _, attr in funcs for k in keys(FILE_OF[attr], attr)}
