@@ -30,11 +30,7 @@ lint: $(VENV)/.installed-dev
 
 test: lint messages
 	bash scripts/system-packages.sh
-	$(VENV)/bin/pytest
-	@if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
-		echo "== PostgreSQL at 127.0.0.1:5432: database tests again =="; \
-		DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m django_db; \
-	else echo "== PostgreSQL not reachable: SQLite only =="; fi
+	PG_URL=$(PG_URL) bash scripts/test-passes.sh
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/sla_engine.py
