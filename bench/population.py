@@ -683,6 +683,8 @@ def recompute(t: Template, shift: timedelta, now: datetime) -> tuple[dict[str, A
 
 
 def check_templates(tmpls: list[Template], now: datetime) -> None:
+    from casedesk.sla.clock import RECORDS  # breaches and warnings: stored as the services write them
+
     bad = []
     for t in tmpls:
         case, events, rows = recompute(t, timedelta(0), now)
@@ -692,7 +694,7 @@ def check_templates(tmpls: list[Template], now: datetime) -> None:
         for metric, row in rows.items():
             stored = t.metrics.get(metric, {})
             problems += [f"{metric}.{k}: {stored.get(k)!r} != {v!r}" for k, v in row.items() if stored.get(k) != v]
-        records = [(at, data) for kind, at, _a, data, _b in events if kind == "breached"]
+        records = [(at, data) for kind, at, _a, data, _b in events if kind in RECORDS]
         if records != t.records:
             problems.append(f"breach records {records} vs {t.records}")
         if problems:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -113,19 +114,25 @@ class Written(NamedTuple):
     records: list[CaseEvent]  # the breach and warning records written now, oldest first
 
 
-def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = False) -> Written:
-    """Store the metric rows and record every breach and warning point passed and not yet recorded (a
-    `breached` or `warning` event at its instant, whoever brought the case to `now`: a write or a sweep).
+@dataclass
+class Planned:
+    """What `write` stores, computed without touching the database (the sweep stores many cases' at once)."""
 
-    A row whose state did not change is not rewritten: its `as_of` says when its remaining
-    time was computed. Sets case.sla_breached; the caller saves the case."""
-    existing = {} if new else {m.metric: m for m in SlaMetric.objects.filter(case=case)}
-    rows: list[SlaMetric] = []
-    created: list[SlaMetric] = []
-    records: list[CaseEvent] = []
+    rows: list[SlaMetric]  # every metric row of the case, stored or new
+    created: list[SlaMetric] = field(default_factory=list)
+    changed: list[SlaMetric] = field(default_factory=list)
+    records: list[CaseEvent] = field(default_factory=list)  # breach and warning records, oldest first
+
+
+def plan(case: Case, states: list[MetricState], now: datetime, existing: dict[str, SlaMetric]) -> Planned:
+    """The metric rows as of `now` and every breach and warning point passed and not yet recorded (a
+    `breached` or `warning` event at its instant, whoever brought the case to `now`: a write or a sweep).
+    `existing`: the case's stored rows by metric. A row whose state did not change is not in `changed`:
+    its `as_of` says when its remaining time was computed. Sets case.sla_breached."""
+    out = Planned(rows=[])
     for st in states:
         row = existing.get(st.metric) or SlaMetric(case=case, metric=st.metric, history=[])
-        rows.append(row)
+        out.rows.append(row)
         before = {f: getattr(row, f) for f in _STATE_FIELDS}
         known = {h["at"] for h in row.history}
         for b in st.breaches:
@@ -135,13 +142,13 @@ def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = F
                 row.history = [*row.history, entry]
                 data = {"metric": st.metric, "target": b.target, "goal": b.goal, "priority": b.priority}
                 data["calendar"] = st.calendar
-                records.append(CaseEvent(case=case, at=b.at, kind=BREACHED, data=data))
+                out.records.append(CaseEvent(case=case, at=b.at, kind=BREACHED, data=data))
         warned = set(row.warned or ())
         for point in (p for p in st.warn_points if p <= now and _utc(p) not in warned):
             warned.add(_utc(point))
             data = {"metric": st.metric, "target": st.target, "goal": st.goal, "priority": st.priority}
             data.update(calendar=st.calendar, due=_utc(st.due_at) if st.due_at else None)
-            records.append(CaseEvent(case=case, at=point, kind=WARNING, data=data))
+            out.records.append(CaseEvent(case=case, at=point, kind=WARNING, data=data))
         if len(warned) != len(row.warned or ()):
             row.warned = sorted(warned)
         for f in _FIELDS:
@@ -153,20 +160,31 @@ def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = F
         row.breached_at = datetime.fromisoformat(kept[0]) if kept else None
         if row.pk is None:
             row.as_of = now
-            created.append(row)
+            out.created.append(row)
         elif any(getattr(row, f) != v for f, v in before.items()):
             row.as_of = now
-            row.save(update_fields=_FIELDS)
-    if created:
-        SlaMetric.objects.bulk_create(created)
-    if records:
-        records.sort(key=lambda r: r.at)
-        CaseEvent.objects.bulk_create(records)
-    case.sla_breached = any(r.breached for r in rows)
-    return Written(rows, records)
+            out.changed.append(row)
+    out.records.sort(key=lambda r: r.at)
+    case.sla_breached = any(r.breached for r in out.rows)
+    return out
 
 
-# What advance and write set on the case, for the callers' save().
+def write(case: Case, states: list[MetricState], now: datetime, *, new: bool = False) -> Written:
+    """`plan` for one case, stored: new rows and records inserted, changed rows saved. The caller saves the
+    case (`KEPT`)."""
+    existing = {} if new else {m.metric: m for m in SlaMetric.objects.filter(case=case)}
+    planned = plan(case, states, now, existing)
+    for row in planned.changed:
+        row.save(update_fields=_FIELDS)
+    if planned.created:
+        SlaMetric.objects.bulk_create(planned.created)
+    if planned.records:
+        CaseEvent.objects.bulk_create(planned.records)
+    return Written(planned.rows, planned.records)
+
+
+# The metric rows' columns `write` saves, and what advance and write set on the case, for the callers' save().
+METRIC_FIELDS = tuple(_FIELDS)
 KEPT = ["clock", "clock_key", "next_due_at", "no_clock", "sla_breached", "attention_at"]
 
 

@@ -141,3 +141,14 @@ def test_worker_refuses_a_time_without_a_zone() -> None:
 
     with pytest.raises(CommandError, match="zone offset"):
         call_command("worker", "--once", "--at", "2026-11-30T12:00:00")
+
+
+def test_a_due_at_the_sweeps_own_instant_is_taken_by_the_next_sweep(plm: Desk, people) -> None:  # type: ignore[no-untyped-def]
+    # Standard critical 4 h from Mon 09:00: due 14:00. Premium critical 2 h from Mon 09:00: due 11:00.
+    at_two = open_case(plm, "standard", "critical", at(30, 9))
+    at_eleven = open_case(plm, "premium", "critical", at(30, 9, 0, 30))
+    run_worker(at(30, 14))  # exactly at the first due: not passed yet, and the sweep goes on to the others
+    assert ("breached", at(30, 11, 0, 30)) in records(at_eleven)
+    assert all(kind != "breached" for kind, _ in records(at_two))
+    run_worker(at(30, 14, 0, 1))
+    assert ("breached", at(30, 14)) in records(at_two)
