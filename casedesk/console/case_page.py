@@ -147,7 +147,7 @@ def _sla_row(case: Case, row: MetricRow, st: MetricState, zone: ZoneInfo, now: d
 
 def _what(event: CaseEvent) -> str:
     """The event's data in words ("priority: critical, previous: high"); files are listed apart."""
-    data = {k: v for k, v in event.data.items() if k != "files"}
+    data = {k: v for k, v in event.data.items() if k != "files" and v not in ([], None, "")}
     if isinstance(data.get("due"), str):  # a warning's due, stored as a UTC ISO instant: in the viewer's zone
         data["due"] = local(datetime.fromisoformat(data["due"]))
     return ", ".join(f"{k.replace('_', ' ')}: {_shown(v)}" for k, v in data.items())
