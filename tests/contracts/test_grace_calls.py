@@ -11,8 +11,6 @@ bob the agent.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -27,6 +25,7 @@ from casedesk.contracts.models import LedgerEntry
 from casedesk.desks.models import Desk, Membership
 from casedesk.notify.models import OutgoingMail
 from tests.cases.factories import customer, desk, staff
+from tests.cases.test_concurrency import _together
 
 TORONTO = ZoneInfo("America/Toronto")
 
@@ -131,27 +130,6 @@ def test_the_console_button_uses_one_and_says_why_when_it_cannot(sx: Desk) -> No
     assert client.post(f"/console/cases/{first.number}/grace_call/").status_code == 302
     refused = client.post(f"/console/cases/{second.number}/grace_call/")
     assert refused.status_code == 400 and "no grace call left: 1 of 1 used" in refused.content.decode()
-
-
-def _together(*jobs: Callable[[], None]) -> list[BaseException]:
-    start = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def run(job: Callable[[], None]) -> None:
-        try:
-            start.wait()
-            job()
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(j,)) for j in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return errors
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="threads need a server database: the PostgreSQL pass")
