@@ -330,13 +330,14 @@ def test_information_requested_is_told_with_the_items(smtp: Capture, plm: Desk, 
     assert f"{intro}\n- The log file\n- Your service pack\n" in body
 
 
-def test_with_the_file_backend_every_message_is_a_file(settings, tmp_path, plm: Desk, alice) -> None:  # type: ignore[no-untyped-def]
+def test_with_the_file_backend_every_message_is_written(settings, tmp_path, plm: Desk, alice) -> None:  # type: ignore[no-untyped-def]
+    # Django's file backend names a file by the second and the connection's id(), so two
+    # connections may share a file (it appends): count messages, not files.
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     case = open_plm(plm, alice)
     services.agent_reply(case, staff("bob"), "A reply.", at=MONDAY_9 + timedelta(hours=1))
     assert send_due().sent == 2
     files = sorted((tmp_path / "mail").iterdir())
-    assert len(files) == 2
     raw = b"".join(f.read_bytes() for f in files)
     assert raw.count(b"Subject: [PLM-000001] Crash on rebuild") == 2
