@@ -115,6 +115,12 @@ class Contract(models.Model):
     english_ok = models.BooleanField(default=False, help_text="default of the English-support opt-in")
     products = models.JSONField(default=list, blank=True, help_text='[{"product": "SOLIDWORKS", "version": "2025"}]')
     currency = models.CharField(max_length=3, default="EUR")
+    overdraft_hours = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0, help_text="hours a block may go below zero (0: no overdraft)"
+    )
+    overdraft_credit = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0, help_text="credit that may be drawn below zero (0: no overdraft)"
+    )
     targets = models.JSONField(
         default=dict, blank=True, help_text='contract targets overriding the policy: {"urgent": {"response": "2h"}}'
     )

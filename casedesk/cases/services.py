@@ -649,7 +649,8 @@ def use_grace_call(case: Case, *, actor: Actor = None, at: datetime | None = Non
     _change(case, GRACE_CALL, t, actor, {}, left=allowed.left - 1, per_year=allowed.per_year, resets_on=reset)
     event = CaseEvent.objects.filter(case=case, kind=GRACE_CALL).order_by("-id").first()
     LedgerEntry.objects.create(
-        contract=contract, kind=LedgerEntry.Kind.GRACE_CALL, count=1, case=case, event=event, at=t, actor=actor
+        company_id=case.company_id, contract=contract, kind=LedgerEntry.Kind.GRACE_CALL, count=1, case=case,
+        event=event, at=t, actor=actor,
     )
     return case
 
