@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "casedesk.mail",  # e-mail in: raw messages stored first, then threaded into cases
     "casedesk.notify",  # e-mail out: case notifications, a durable queue sent by a task per message
     "casedesk.contracts",  # ledgers of prepaid support (grace calls), above cases
+    "casedesk.api",  # the JSON API's personal access tokens
     "casedesk.automation",  # the worker: SLA sweeps (warnings, breaches) beside the task queue
     "casedesk.console",
     "casedesk.portal",

@@ -1,0 +1,60 @@
+"""Personal access tokens for the JSON API: stored hashed, shown once, with a scope and an optional expiry.
+
+A token is 32 random bytes (`cd_` + URL-safe base64); only its SHA-256 is kept, the way GitHub and GitLab keep
+theirs: with that much entropy a slow hash adds nothing, and a lookup by digest stays one indexed query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+PREFIX = "cd_"
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccessToken(models.Model):
+    class Scope(models.TextChoices):
+        READ = "read"
+        WRITE = "write"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=12, editable=False, help_text="the token's first characters, to recognise it")
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hint}... ({self.scope}) of {self.user_id}"
+
+    @classmethod
+    def issue(cls, user: models.Model, *, scope: str = "read", days: int | None = None, name: str = "") -> str:
+        """Create a token and return it in clear: the only time anyone sees it."""
+        if scope not in cls.Scope.values:
+            raise ValueError(f"scope must be read or write, not {scope!r}")
+        if days is not None and days <= 0:
+            raise ValueError("--expires must be a positive number of days")
+        token = PREFIX + secrets.token_urlsafe(32)
+        expires = timezone.now() + timedelta(days=days) if days else None
+        cls.objects.create(
+            user=user, name=name[:100], digest=digest(token), hint=token[:10], scope=scope, expires_at=expires
+        )
+        return token
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)

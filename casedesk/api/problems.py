@@ -1,0 +1,50 @@
+"""Errors as problem details (RFC 9457): `application/problem+json` with type, title, status and detail.
+
+A refused change answers 409 with the `CaseError` message; bad input answers 400 naming each bad field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from casedesk.cases.services import CaseError
+
+TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict"}
+
+
+def problem(api: NinjaAPI, request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
+    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status, "detail": detail, **extra}
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+def install(api: NinjaAPI) -> None:
+    def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return problem(api, request, exc.status_code, str(exc))
+
+    def on_case(request: HttpRequest, exc: CaseError) -> HttpResponse:
+        return problem(api, request, 409, str(exc))
+
+    def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem(api, request, 404, str(exc) or "Not found.")
+
+    def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem(api, request, 401, "a valid token (Authorization: Bearer ...) or a signed-in session is needed")
+
+    def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "body", "message": e.get("msg", "")}
+            for e in exc.errors
+        ]
+        return problem(api, request, 400, "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
+
+    api.add_exception_handler(HttpError, on_http)
+    api.add_exception_handler(CaseError, on_case)
+    api.add_exception_handler(Http404, on_404)
+    api.add_exception_handler(AuthenticationError, on_auth)
+    api.add_exception_handler(ValidationError, on_invalid)
