@@ -6,7 +6,9 @@ The check reads the policy's own intake fields, so each rule applies where the p
 - `site` (Mastercam: the CONNECT agreement is bound to the site where the licence is used): the licence's
   site must be the contract's site;
 - `scn` (PTC: entitlement by service contract number): the SCN must be one of the company's contracts,
-  valid on the day.
+  valid on the day;
+- `product_version` where the preset declares a version window (PLM Group 0.7, Mastercam: current and
+  previous): the version must be in the window on the day (casedesk.contracts.versions).
 The outcome is `entitled`, `not_entitled` with the reasons, or `needs_review` when a fact is missing; each
 reason is a sentence an agent can read and repeat to the customer.
 """
@@ -20,9 +22,11 @@ from datetime import date
 from django.utils.translation import gettext
 
 from casedesk.accounts.models import Company, Contract
+from casedesk.contracts import versions
+from casedesk.contracts.versions import ENTITLED as ENTITLED
+from casedesk.contracts.versions import NEEDS_REVIEW as NEEDS_REVIEW
+from casedesk.contracts.versions import NOT_ENTITLED as NOT_ENTITLED
 from casedesk.sla.policy_schema import Policy
-
-ENTITLED, NOT_ENTITLED, NEEDS_REVIEW = "entitled", "not_entitled", "needs_review"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,11 @@ def check(
             refused.append(gettext("the contract ended on %(end)s") % {"end": contract.ends_on})
         if "site" in fields:
             refused += _site(contract, str(intake.get("site") or "").strip(), review)
+        version = versions.judge(policy, contract, intake, on)
+        if version is not None and version.status == NOT_ENTITLED:
+            refused.append(version.reason)
+        elif version is not None and version.status == NEEDS_REVIEW:
+            review.append(version.reason)
     if refused:
         return Entitlement(NOT_ENTITLED, tuple(refused + review))
     if review:

@@ -11,6 +11,12 @@ cancel fact holds. Rules decided in POLICIES.md 0.16-0.21:
   already passed stays recorded as a breach at the instant it passed;
 - a cancel (bug/defect) removes only a pending target; clearing it brings the
   target back as if it had never been set;
+- a request classified out of scope (a `scope` event with `in_scope` false:
+  the paid route at the rate card instead of the SLA) is an implicit cancel
+  condition of every metric (`out_of_scope`, whatever the metric's own
+  `cancel` list says), with the same rules: a due already passed stays a
+  breach, and back in scope the targets return as if never removed; S0
+  review marks (`kind = "review"`) are the desk's own and are not removed;
 - resolving stops every clock: met if before the due time, missed otherwise;
 - until a priority is set, metrics run on the policy's default priority;
 - S0 reviews fall due at fixed marks from when the case became S0; a mark
@@ -56,6 +62,7 @@ INTERNAL_NOTE = "note"
 INFO_REQUESTED = "info_requested"
 INFO_RECEIVED = "info_received"
 CLASSIFIED = "classified"  # data: {"classification": "bug" | "defect" | ""}
+SCOPE = "scope"  # data: {"item": str, "in_scope": bool, "offer": str}; item "" is back in scope
 STATUS = "status"  # data: {"status": "waiting_on_customer" | "open" | ...}
 RESOLVED = "resolved"  # data: {"resolution": kind}
 REOPENED = "reopened"
@@ -84,6 +91,7 @@ class Facts:
     responded_after_assignment: bool = False
     info_complete: bool = True
     bug_classified: bool = False
+    out_of_scope: bool = False  # absent from states stored before it existed: in scope
     waiting_on_customer: bool = False
     resolved: bool = False
     escalated: bool = False
@@ -129,6 +137,8 @@ def apply(facts: Facts, ev: Event) -> None:
         facts.info_complete = True
     elif k == CLASSIFIED:
         facts.bug_classified = d.get("classification") in {"bug", "defect"}
+    elif k == SCOPE:
+        facts.out_of_scope = not d.get("in_scope", True)
     elif k == STATUS:
         facts.waiting_on_customer = d.get("status") == "waiting_on_customer"
     elif k == RESOLVED:
@@ -377,8 +387,9 @@ def _period_done(ctx: Context, spec: MetricSpec, tr: Track, at: datetime) -> Non
 
 
 def _cancel(ctx: Context, spec: MetricSpec, tr: Track, facts: Facts, at: datetime) -> None:
-    """Bug/defect removes a pending target only; clearing it restores the target as if never set."""
-    cancel_now = any(facts.holds(n) for n in spec.cancel)
+    """Bug/defect removes a pending target only; clearing it restores the target as if never set.
+    Out of scope cancels every metric this way, whether or not its `cancel` list names it."""
+    cancel_now = facts.out_of_scope or any(facts.holds(n) for n in spec.cancel)
     if cancel_now == (tr.cancelled_at is not None):
         return
     due = _due(ctx, spec, tr)

@@ -14,6 +14,7 @@ CONDITIONS: dict[str, str] = {
     "responded_after_assignment": "an agent contacted the customer after the case was assigned",
     "info_complete": "the information the desk needs has arrived",
     "bug_classified": "the case is classified as a software bug or defect",
+    "out_of_scope": "the request is classified outside the policy's scope (implicitly cancels every target)",
     "waiting_on_customer": "the case waits on the customer",
     "resolved": "the case is resolved",
     "escalated": "the case has been escalated at least once",

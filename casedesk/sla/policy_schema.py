@@ -442,14 +442,27 @@ def _notify(src: Source, value: Any) -> None:
 
 
 def _scope(src: Source, value: Any) -> None:
+    """The lists an agent classifies a request by (contracts/scope.py); each offer names the paid route:
+    `excluded_offer` for every excluded item, `paid_offer` for every paid service, `item_offers` per item."""
     lists = {"covered", "excluded", "paid_services", "grace_eligible"}
-    table = _table(src, "scope", value, lists | {"excluded_offer", "max_install_devices"})
+    offers = {"excluded_offer", "paid_offer", "item_offers"}
+    table = _table(src, "scope", value, lists | offers | {"max_install_devices"})
     for k in lists & set(table):
         _str_list(src, ["policy", "scope", k], table[k])
     for item in table.get("grace_eligible", []):
         if item not in table.get("excluded", []):
             raise src.error(["policy", "scope", "grace_eligible"], f"{item!r} is not in scope.excluded", item)
     _text(src, ["policy", "scope", "excluded_offer"], table.get("excluded_offer", ""), "excluded_offer")
+    _text(src, ["policy", "scope", "paid_offer"], table.get("paid_offer", ""), "paid_offer")
+    per_item = table.get("item_offers", {})
+    if not isinstance(per_item, dict):
+        raise src.error(["policy", "scope", "item_offers"], 'item_offers is a table: "item" = "paid route"')
+    for item, offer in per_item.items():
+        _text(src, ["policy", "scope", "item_offers", item], offer, "an item's offer")
+        if item not in [*table.get("excluded", []), *table.get("paid_services", [])]:
+            raise src.error(
+                ["policy", "scope", "item_offers", item], f"{item!r} is not in scope.excluded or scope.paid_services"
+            )
     if "max_install_devices" in table:
         _whole(src, ["policy", "scope", "max_install_devices"], table["max_install_devices"], "max_install_devices", 1)
 

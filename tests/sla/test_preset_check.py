@@ -303,8 +303,13 @@ BROKEN = [
     pytest.param(
         '[policy.scope]\nexcluded = ["Training"]\nexcluded_by_default = ["IT"]  # <-\n',
         "unknown scope setting 'excluded_by_default' (known: covered, excluded, excluded_offer, grace_eligible, "
-        "max_install_devices, paid_services)",
+        "item_offers, max_install_devices, paid_offer, paid_services)",
         id="scope-unknown-key",
+    ),
+    pytest.param(
+        '[policy.scope]\nexcluded = ["SDK"]\n[policy.scope.item_offers]\n"Training" = "paid services"  # <-\n',
+        "'Training' is not in scope.excluded or scope.paid_services",
+        id="scope-item-offer-not-listed",
     ),
     pytest.param(
         '[policy.scope]\nexcluded = [\n  "Training",\n  "Configuration",\n]\ngrace_eligible = [\n  "Configuration",\n'
