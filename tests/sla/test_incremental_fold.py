@@ -32,6 +32,15 @@ def _step(slug: str) -> st.SearchStrategy[tuple[str, dict]]:
         st.tuples(st.sampled_from(["agent_reply", "customer_reply", "info_requested", "info_received"]), st.just({})),
         st.tuples(st.just("classified"), st.fixed_dictionaries({"classification": st.sampled_from(["bug", ""])})),
         st.tuples(
+            st.just("scope"),
+            st.sampled_from(
+                [
+                    {"item": "Installation", "in_scope": False, "offer": "hourly consultancy"},
+                    {"item": "", "in_scope": True},
+                ]
+            ),
+        ),
+        st.tuples(
             st.just("status"), st.fixed_dictionaries({"status": st.sampled_from(["waiting_on_customer", "open"])})
         ),
         st.tuples(st.sampled_from(["resolved", "reopened", "review", "escalated", "note"]), st.just({})),
