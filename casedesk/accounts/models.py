@@ -87,6 +87,9 @@ class Contact(models.Model):
     language = models.CharField(max_length=10, default="en")
     zone = models.CharField(max_length=64, blank=True, default="", validators=[validate_zone], help_text=ZONE_HELP)
     is_technical_contact = models.BooleanField(default=False, help_text="the customer's designated contact")
+    online_licensing = models.BooleanField(
+        default=False, help_text="PTC's Online Licensing privilege: may get the report of the company's SCNs"
+    )
 
     class Meta:
         # E-mail look-ups ignore case (email__iexact, e.g. the e-mail intake's sender): UPPER(email) on PostgreSQL.

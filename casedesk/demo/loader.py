@@ -219,6 +219,7 @@ def _account(desk: Desk, demo: DeskDemo, c: Customer, manager: User, rnd: random
             language=c.language,
             zone=c.zone,
             is_technical_contact=(i == 0),
+            online_licensing=(i == 0 and demo.slug == "ptc"),  # PTC: the first contact may read the SCN report
         )
         for i, name in enumerate(c.people)
     ]

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from casedesk.portal import auth, views
+from casedesk.portal import auth, scn_view, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.tracker, name="home"),
     path("new/", views.new_case, name="new"),
+    path("scns/", scn_view.scns, name="scns"),
     path("cases/<str:number>/", views.case_page, name="case"),
     path("cases/<str:number>/comment/", views.comment, name="comment"),
     path("cases/<str:number>/accept/", views.accept, name="accept"),
