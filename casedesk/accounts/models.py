@@ -115,6 +115,9 @@ class Contract(models.Model):
     rental = models.BooleanField(default=False, help_text="short-term rental (e.g. QSC/QLC)")
     service_number = models.CharField(max_length=50, blank=True, db_index=True, help_text="SCN or contract number")
     nda = models.BooleanField(default=False)
+    bought_here = models.BooleanField(
+        default=True, help_text="the licensed solution was bought through this desk (DYTRON's ALC covers only those)"
+    )
     english_ok = models.BooleanField(default=False, help_text="default of the English-support opt-in")
     products = models.JSONField(default=list, blank=True, help_text='[{"product": "SOLIDWORKS", "version": "2025"}]')
     currency = models.CharField(max_length=3, default="EUR")
