@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from casedesk.contracts.catalogue import seed as seed_catalogue
 from casedesk.desks.loading import load_desk
 from casedesk.desks.policies import PolicyError
 from casedesk.sla import PresetError, list_presets, load_preset
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         slugs = list_presets() if opts["all"] else [opts["slug"]] if opts["slug"] else []
         if not slugs:
             raise CommandError("name a preset (casedesk preset list) or give --all", returncode=2)
+        seed_catalogue()  # the product-version catalogue the version windows read (idempotent)
         for slug in slugs:
             desk, created = load_desk(slug)
             line = f"{'created' if created else 'updated'} desk {desk.slug} ({desk.name})"
