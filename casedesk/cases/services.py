@@ -655,6 +655,77 @@ def use_grace_call(case: Case, *, actor: Actor = None, at: datetime | None = Non
     return case
 
 
+TIME_LOGGED = "time_logged"  # data: hours, service_type, billing, rate, amount; its ledger entries name the event
+PPI_CHARGED = "ppi_charged"  # data: amount; the case's `ppi` ledger entry names the event
+PPI_DEDUCTED = "ppi_deducted"  # data: amount, block; the `ppi_deduction` entry names the event
+
+
+def _event(case: Case, kind: str) -> CaseEvent | None:
+    return CaseEvent.objects.filter(case=case, kind=kind).order_by("-id").first()
+
+
+@_writes
+def log_time(
+    case: Case, hours: Any, service_type: str, *, actor: Actor = None, at: datetime | None = None, note: str = ""
+) -> Case:
+    """Time worked on the case by service type, billed as the contract's level or holdings say
+    (casedesk.contracts.ledger): drawn from hour blocks, drawn from prepaid credit at the rate, charged at the
+    rate card, or included (an event only). The contract row is locked: concurrent drawdowns never overspend."""
+    from casedesk.contracts import ledger
+
+    t = _now(at)
+    policy = _policy(case)
+    contract = ledger.lock(case.contract_id) if case.contract_id else None
+    plan = ledger.plan_time(case.desk, policy, contract, hours, service_type, ledger.day_of(t, policy))
+    note = note.strip()[:500]
+    _change(case, TIME_LOGGED, t, actor, {}, note=note, **plan.data())
+    links = {"case": case, "event": _event(case, TIME_LOGGED), "at": t, "actor": actor, "note": note}
+    ledger.write(plan, company_id=case.company_id, contract=contract, **links)
+    return case
+
+
+@_writes
+def charge_incident(case: Case, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """Charge the case as pay per incident (Solidxperts): the desk's flat `ppi` rate, once per case."""
+    from casedesk.contracts import ledger, ppi
+
+    t = _now(at)
+    contract = ledger.lock(case.contract_id) if case.contract_id else None
+    entry = ppi.plan_charge(case, contract)
+    _change(case, PPI_CHARGED, t, actor, {}, amount=f"{entry.amount} {entry.currency}")
+    entry.event, entry.at, entry.actor = _event(case, PPI_CHARGED), t, actor
+    entry.save()
+    return case
+
+
+@_writes
+def _deduct_ppi(case: Case, ppi_id: int, block_id: int, actor: Actor, at: datetime | None) -> Case:
+    from casedesk.contracts import ledger, ppi
+    from casedesk.contracts.models import LedgerEntry
+
+    t = _now(at)
+    block = LedgerEntry.objects.select_related("contract").get(pk=block_id)
+    if block.contract_id:
+        ledger.lock(block.contract_id)
+    entry = ppi.plan_deduction(LedgerEntry.objects.select_related("case").get(pk=ppi_id), block, t)
+    _change(case, PPI_DEDUCTED, t, actor, {}, amount=f"{-(entry.amount or 0)} {entry.currency}", block=block_id)
+    entry.event, entry.at, entry.actor = _event(case, PPI_DEDUCTED), t, actor
+    entry.save()
+    return case
+
+
+def apply_ppi_deduction(ppi_entry: Any, block_entry: Any, *, actor: Actor = None, at: datetime | None = None) -> Any:
+    """Deduct a PPI's price from an hour block bought within 30 days after it, on the agent's or the customer's
+    confirmation (POLICIES 0.14): never after day 30, never twice. The new `ppi_deduction` ledger entry."""
+    from casedesk.contracts.ledger import LedgerError
+    from casedesk.contracts.models import LedgerEntry
+
+    if ppi_entry.case_id is None or ppi_entry.kind != LedgerEntry.Kind.PPI:
+        raise LedgerError(gettext("only a pay-per-incident charge is deducted from a block"))
+    _deduct_ppi(ppi_entry.case, ppi_entry.pk, block_entry.pk, actor, at)
+    return LedgerEntry.objects.filter(corrects_id=ppi_entry.pk, kind=LedgerEntry.Kind.PPI_DEDUCTION).latest("id")
+
+
 @_writes
 def mark_confidential(case: Case, confidential: bool, *, actor: Actor = None, at: datetime | None = None) -> Case:
     """Mark the case confidential (or no longer): while it is, its data is never forwarded to the vendor (0.8)."""
