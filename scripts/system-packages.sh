@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Debian packages the test suite drives for real: Chromium (browser tests), Dovecot (IMAP tests)
-# and openssl (its TLS certificate).
+# Debian packages the test suite drives for real: Chromium (browser tests), Dovecot (IMAP tests),
+# openssl (its TLS certificate) and DejaVu Sans (the Unicode font of PDF statements).
 # Installs only what is missing; needs root (as on the CI machines).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd)
 command -v openssl >/dev/null || need+=(openssl)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing Debian packages: ${need[*]} (run: sudo apt-get install ${need[*]})" >&2

@@ -1,0 +1,280 @@
+"""A statement as a file: CSV (streamed, row by row) and PDF (fpdf2), for the console and the portal.
+
+The CSV has a header row, the opening balances, one row per ledger entry (its id in `entry`), the closing
+balances and the billed totals per currency; decimals are written exactly as stored ("6.00"), UTF-8 without a
+BOM. The PDF has the same lines in a table; it needs a Unicode TrueType font for names like "Þórður", "Žďár" or
+"Montréal": DejaVu Sans (Debian's fonts-dejavu-core, which scripts/system-packages.sh installs). Without it the
+PDF falls back to a built-in font and writes what Latin-1 lacks without its accents ("Žďár" -> "Zdár").
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext
+from fpdf import FPDF
+
+from casedesk.contracts.statements import Balances, Line, Statement
+
+CSV_HEADER = [
+    "entry",
+    "date",
+    "time",
+    "kind",
+    "what",
+    "case",
+    "service_type",
+    "rate",
+    "grace_calls",
+    "hours",
+    "amount",
+    "currency",
+    "hours_balance",
+    "credit_balance",
+    "billed",
+    "corrects",
+    "note",
+]
+FONT_DIRS = [
+    Path("/usr/share/fonts/truetype/dejavu"),  # Debian, Ubuntu (fonts-dejavu-core)
+    Path("/usr/share/fonts/dejavu"),  # Fedora
+    Path("/usr/share/fonts/TTF"),  # Arch
+    Path("/usr/local/share/fonts"),
+]
+CENT = Decimal("0.01")
+
+
+def decimal_text(value: Decimal | None) -> str:
+    """A stored amount or hours as written in the ledger: two places, never through a float."""
+    return "" if value is None else str(value.quantize(CENT))
+
+
+def filename(st: Statement, ext: str) -> str:
+    scope = f"contract-{st.contract.pk}" if st.contract is not None else f"company-{st.company.pk}"
+    return f"statement-{scope}-{st.start:%Y-%m-%d}-{st.end:%Y-%m-%d}.{ext}"
+
+
+def line_row(line: Line) -> list[str]:
+    return [
+        str(line.entry),
+        f"{line.at:%Y-%m-%d}",
+        f"{line.at:%H:%M}",
+        line.kind,
+        line.what,
+        line.case,
+        line.service_type,
+        line.rate,
+        str(line.count) if line.count else "",
+        decimal_text(line.hours),
+        decimal_text(line.amount),
+        line.currency,
+        decimal_text(line.hours_balance),
+        decimal_text(line.credit_balance),
+        decimal_text(line.billed),
+        str(line.corrects) if line.corrects is not None else "",
+        line.note,
+    ]
+
+
+def _summary_row(kind: str, what: str, day: str, **values: str) -> list[str]:
+    row = dict.fromkeys(CSV_HEADER, "")
+    row.update(kind=kind, what=what, date=day, **values)
+    return [row[name] for name in CSV_HEADER]
+
+
+def _balance_rows(kind: str, what: str, day: date, balances: Balances) -> Iterator[list[str]]:
+    yield _summary_row(kind, what, f"{day:%Y-%m-%d}", hours_balance=decimal_text(balances.hours))
+    for currency, credit in balances.credit_rows():
+        yield _summary_row(kind, what, f"{day:%Y-%m-%d}", currency=currency, credit_balance=decimal_text(credit))
+
+
+def csv_rows(st: Statement) -> Iterator[list[str]]:
+    """The header, the opening balances, a row per line, the closing balances, what was billed and bought."""
+    end = f"{st.end:%Y-%m-%d}"
+    yield CSV_HEADER
+    yield from _balance_rows("opening", gettext("opening balance"), st.start, st.opening)
+    yield from (line_row(line) for line in st.lines())
+    yield from _balance_rows("closing", gettext("closing balance"), st.end, st.closing)
+    for currency, total in st.billed_rows():
+        yield _summary_row(
+            "billed", gettext("billed in the period"), end, currency=currency, billed=decimal_text(total)
+        )
+    for currency, total in st.bought_rows():
+        yield _summary_row(
+            "bought", gettext("bought in the period"), end, currency=currency, amount=decimal_text(total)
+        )
+    if st.grace_calls:
+        yield _summary_row(
+            "grace_calls", gettext("grace calls used in the period"), end, grace_calls=str(st.grace_calls)
+        )
+
+
+class _Echo:
+    """A file-like object whose write returns the text: csv.writer then yields each row as a string."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_text(rows: Iterable[list[str]]) -> Iterator[str]:
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    return (writer.writerow(row) for row in rows)
+
+
+def csv_response(st: Statement) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        (text.encode() for text in csv_text(csv_rows(st))), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename(st, "csv")}"'
+    return response
+
+
+# PDF
+
+
+def font_files() -> tuple[Path, Path] | None:
+    """DejaVu Sans, regular and bold, where the machine has them."""
+    for folder in FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            return regular, bold
+    return None
+
+
+def latin1(text: str) -> str:
+    """Text a built-in PDF font can show: Latin-1 as it is, other letters without their accents, the rest '?'."""
+    out = []
+    for char in text:
+        if ord(char) < 256:
+            out.append(char)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        out.append(base if base and all(ord(c) < 256 for c in base) else "?")
+    return "".join(out)
+
+
+class _Pdf(FPDF):
+    def __init__(self, footer_text: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.footer_text = footer_text
+        self.text_of: Callable[[str], str] = str
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(size=7)
+        page = gettext("page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}
+        self.cell(0, 5, self.text_of(f"{self.footer_text} · {page}"), align="R")
+
+
+def pdf_bytes(st: Statement) -> bytes:
+    company, contract = st.company.name, st.contract
+    title = gettext("Statement: %(company)s, %(start)s to %(end)s") % {
+        "company": company,
+        "start": f"{st.start:%Y-%m-%d}",
+        "end": f"{st.end:%Y-%m-%d}",
+    }
+    pdf = _Pdf(title, orientation="L", unit="mm", format="A4")
+    fonts = font_files()
+    if fonts is not None:
+        pdf.add_font("DejaVu", "", fonts[0])
+        pdf.add_font("DejaVu", "B", fonts[1])
+        family = "DejaVu"
+    else:
+        family = "Helvetica"
+        pdf.text_of = latin1
+    t = pdf.text_of
+    pdf.set_title(t(title))
+    pdf.set_author(t(st.company.desk.name))
+    pdf.set_creator("casedesk")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    pdf.set_font(family, "B", 14)
+    pdf.cell(0, 8, t(gettext("Statement")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 9)
+    facts = [
+        (gettext("Company"), company),
+        (
+            gettext("Contract"),
+            str(contract.service_number or contract.tier or contract.pk) if contract else gettext("all"),
+        ),
+        (gettext("Period"), f"{st.start:%Y-%m-%d} – {st.end:%Y-%m-%d} ({st.zone})"),
+        (gettext("Opening balance"), _balances_text(st.opening.hours, st.opening.credit_rows())),
+        (gettext("Closing balance"), _balances_text(st.closing.hours, st.closing.credit_rows())),
+        (gettext("Billed in the period"), _money_text(st.billed_rows()) or "—"),
+        (gettext("Bought in the period"), _money_text(st.bought_rows()) or "—"),
+        (gettext("Ledger read up to entry"), f"#{st.as_of_entry}"),
+    ]
+    if contract is not None:
+        facts.insert(2, (gettext("Currency"), contract.currency))
+    if st.grace_calls:
+        facts.append((gettext("Grace calls used"), str(st.grace_calls)))
+    for label, value in facts:
+        pdf.set_font(family, "B", 9)
+        pdf.cell(48, 5, t(label))
+        pdf.set_font(family, "", 9)
+        pdf.cell(0, 5, t(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font(family, "", 7.5)
+    headings = [
+        gettext("Entry"),
+        gettext("Date"),
+        gettext("What"),
+        gettext("Case"),
+        gettext("Service / rate"),
+        gettext("Hours"),
+        gettext("Hours left"),
+        gettext("Amount"),
+        gettext("Currency"),
+        gettext("Credit left"),
+        gettext("Note"),
+    ]
+    widths = (12, 24, 36, 20, 36, 14, 16, 20, 14, 20, 65)
+    right = {5, 6, 7, 9}
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=4, repeat_headings=1) as table:
+        heading = table.row()
+        for text in headings:
+            heading.cell(t(text))
+        for line in st.lines():
+            service = " / ".join(part for part in (line.service_type, line.rate) if part)
+            cells = [
+                f"#{line.entry}",
+                f"{line.at:%Y-%m-%d %H:%M}",
+                line.what + (f" ({line.count})" if line.count else ""),
+                line.case,
+                service,
+                decimal_text(line.hours),
+                decimal_text(line.hours_balance),
+                decimal_text(line.amount),
+                line.currency,
+                decimal_text(line.credit_balance),
+                line.note,
+            ]
+            row = table.row()
+            for i, text in enumerate(cells):
+                row.cell(t(text), align="RIGHT" if i in right else "LEFT")
+    if not st.count:
+        pdf.cell(0, 6, t(gettext("No ledger entries in this period.")), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _money_text(rows: list[tuple[str, Decimal]]) -> str:
+    return ", ".join(f"{decimal_text(value)} {currency}" for currency, value in rows)
+
+
+def _balances_text(hours: Decimal, credit: list[tuple[str, Decimal]]) -> str:
+    text = gettext("%(hours)s hours") % {"hours": decimal_text(hours)}
+    money = _money_text(credit)
+    return f"{text}; {gettext('credit')} {money}" if money else text
+
+
+def pdf_response(st: Statement) -> HttpResponse:
+    response = HttpResponse(pdf_bytes(st), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename(st, "pdf")}"'
+    return response

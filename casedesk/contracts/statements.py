@@ -1,0 +1,285 @@
+"""A customer's statement for a period: opening balances, one line per ledger entry, closing balances, totals.
+
+The period is a range of calendar days [start, end] in the desk's home zone (`policy.home_zone`, as grace.py
+counts contract years): from 00:00 of `start` to 00:00 of the day after `end`. The balances follow
+casedesk.contracts.ledger's reading of the entries: hours of hour blocks (purchases with `hours` +, drawdowns -,
+and their corrections); prepaid credit per currency (purchases and drawdowns without `hours`, and their
+corrections); what was billed per currency (charges + PPI + PPI deductions, which are negative); and what was
+bought per currency (an hour block's price, prepaid credit). A correction counts where the entry it corrects
+counts. Money stays Decimal and a total never adds two currencies (POLICIES 0.13).
+
+A statement reads the ledger as of one entry id (the newest when it was made), so its opening balance, lines and
+closing balance agree even while agents keep writing; its lines are streamed (`QuerySet.iterator`), never loaded
+all at once, and each names its ledger entry's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.db.models import F, Q, QuerySet, Sum, When
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext
+
+from casedesk.accounts.models import Company, Contract
+from casedesk.contracts.models import LedgerEntry
+from casedesk.desks.policies import midnight, preset_of, version_in_force
+
+Kind = LedgerEntry.Kind
+ZERO = Decimal("0.00")
+BALANCE_KINDS = {Kind.PURCHASE, Kind.DRAWDOWN}  # hours of a block, or prepaid credit (`hours` NULL)
+BILLED_KINDS = {Kind.CHARGE, Kind.PPI, Kind.PPI_DEDUCTION}  # money the customer pays for
+MAX_DAYS = 3 * 366 + 1  # a longer period is refused: ask for it in parts
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read (the message is for the person who asked)."""
+
+
+def kind_words(kind: str) -> str:
+    words = {
+        Kind.GRACE_CALL: pgettext("ledger", "grace call"),
+        Kind.PURCHASE: pgettext("ledger", "purchase"),
+        Kind.DRAWDOWN: pgettext("ledger", "drawdown"),
+        Kind.CHARGE: pgettext("ledger", "charge"),
+        Kind.PPI: pgettext("ledger", "pay per incident"),
+        Kind.PPI_DEDUCTION: pgettext("ledger", "PPI deducted from a block"),
+        Kind.CORRECTION: pgettext("ledger", "correction"),
+    }
+    return words.get(kind, kind)  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class Balances:
+    hours: Decimal = ZERO  # of hour blocks, all contracts of the statement together
+    credit: Mapping[str, Decimal] = field(default_factory=dict)  # prepaid credit, per currency
+
+    def credit_rows(self) -> list[tuple[str, Decimal]]:
+        return sorted(self.credit.items())
+
+
+@dataclass(frozen=True)
+class Line:
+    entry: int  # the ledger entry's id: every line traces to its entry
+    at: datetime  # in the desk's home zone
+    kind: str
+    what: str  # the kind in words ("correction of #12" for a correction)
+    case: str  # the case number, or ""
+    service_type: str
+    rate: str  # the rate card's name, or ""
+    count: int  # grace calls
+    hours: Decimal | None
+    amount: Decimal | None
+    currency: str
+    hours_balance: Decimal  # after this line
+    credit_balance: Decimal | None  # after this line, in `currency`, when the line moves prepaid credit
+    billed: Decimal | None  # what this line bills (charges, PPI, deductions), in `currency`
+    corrects: int | None
+    note: str
+
+    @property
+    def day(self) -> date:
+        return self.at.date()
+
+
+def _base_kind() -> models.Case:
+    """The kind an entry counts as: its own, or for a correction the kind of the entry it corrects."""
+    return models.Case(When(kind=Kind.CORRECTION, then=F("corrects__kind")), default=F("kind"))
+
+
+@dataclass(frozen=True)
+class Statement:
+    company: Company
+    contract: Contract | None
+    start: date
+    end: date  # the last day, included
+    zone: str
+    as_of_entry: int  # the newest ledger entry read (0: none yet)
+    opening: Balances
+    closing: Balances
+    billed: Mapping[str, Decimal]  # per currency, in the period: charges + PPI + PPI deductions
+    bought: Mapping[str, Decimal]  # per currency, in the period: hour blocks' prices and prepaid credit
+    grace_calls: int  # used in the period (net of corrections)
+    count: int  # lines in the period
+
+    @property
+    def since(self) -> datetime:
+        return midnight(self.start, self.zone)
+
+    @property
+    def until(self) -> datetime:
+        return midnight(self.end + timedelta(days=1), self.zone)
+
+    def billed_rows(self) -> list[tuple[str, Decimal]]:
+        return sorted(self.billed.items())
+
+    def bought_rows(self) -> list[tuple[str, Decimal]]:
+        return sorted(self.bought.items())
+
+    def entries(self) -> Iterator[LedgerEntry]:
+        """The period's ledger entries, oldest first, streamed."""
+        qs = _entries(self.company, self.contract, self.as_of_entry).filter(at__gte=self.since, at__lt=self.until)
+        qs = qs.annotate(base=_base_kind()).select_related("case", "rate").order_by("at", "id")
+        only = (
+            "id",
+            "at",
+            "kind",
+            "count",
+            "hours",
+            "amount",
+            "currency",
+            "service_type",
+            "note",
+            "corrects_id",
+            "block_id",
+        )
+        return qs.only(*only, "case__number", "rate__name").iterator(chunk_size=2000)
+
+    def lines(self) -> Iterator[Line]:
+        """One line per entry of the period with the running balances after it."""
+        hours = self.opening.hours
+        credit = dict(self.opening.credit)
+        zone = ZoneInfo(self.zone)
+        for e in self.entries():
+            base = e.base  # type: ignore[attr-defined]
+            credit_after = billed = None
+            if base in BALANCE_KINDS and e.hours is not None:
+                hours += e.hours
+            elif base in BALANCE_KINDS and e.amount is not None:
+                credit[e.currency] = credit_after = credit.get(e.currency, ZERO) + e.amount
+            elif base in BILLED_KINDS and e.amount is not None:
+                billed = e.amount
+            yield Line(
+                entry=e.pk,
+                at=e.at.astimezone(zone),
+                kind=e.kind,
+                what=_what(e),
+                case=e.case.number if e.case is not None else "",
+                service_type=e.service_type,
+                rate=e.rate.name if e.rate is not None else "",
+                count=e.count,
+                hours=e.hours,
+                amount=e.amount,
+                currency=e.currency,
+                hours_balance=hours,
+                credit_balance=credit_after,
+                billed=billed,
+                corrects=e.corrects_id,
+                note=e.note,
+            )
+
+
+def _what(e: LedgerEntry) -> str:
+    if e.kind == Kind.CORRECTION:
+        return gettext("correction of #%(entry)s") % {"entry": e.corrects_id}
+    if e.kind == Kind.PPI_DEDUCTION:
+        return gettext("PPI #%(ppi)s deducted from the block #%(block)s") % {"ppi": e.corrects_id, "block": e.block_id}
+    if e.kind == Kind.PURCHASE:
+        return pgettext("ledger", "hour block bought") if e.hours is not None else pgettext("ledger", "credit bought")
+    return kind_words(e.kind)
+
+
+def _entries(company: Company, contract: Contract | None, as_of_entry: int) -> QuerySet[LedgerEntry]:
+    qs = LedgerEntry.objects.filter(company=company, id__lte=as_of_entry)
+    return qs if contract is None else qs.filter(contract=contract)
+
+
+def home_zone(company: Company, now: datetime | None = None) -> str:
+    """The zone the company's desk counts its days in (the policy in force now)."""
+    return preset_of(version_in_force(company.desk, now or timezone.now())).policy.home_zone
+
+
+def statement(company: Company, start: date, end: date, *, contract: Contract | None = None) -> Statement:
+    """The statement of a company (or of one of its contracts) for the days start..end in the desk's home zone."""
+    if contract is not None and contract.company_id != company.pk:
+        raise ValueError(f"contract {contract.pk} is not {company.name}'s")
+    if end < start:
+        raise PeriodError(gettext("The period ends before it starts."))
+    zone = home_zone(company)
+    since, until = midnight(start, zone), midnight(end + timedelta(days=1), zone)
+    newest = LedgerEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    rows = (
+        _entries(company, contract, newest)
+        .filter(at__lt=until)
+        .annotate(base=_base_kind())
+        .values("base", "currency")
+        .annotate(
+            hours_before=Sum("hours", filter=Q(at__lt=since)),
+            hours_all=Sum("hours"),
+            credit_before=Sum("amount", filter=Q(at__lt=since, hours__isnull=True)),
+            credit_all=Sum("amount", filter=Q(hours__isnull=True)),
+            amount_in=Sum("amount", filter=Q(at__gte=since)),
+            count_in=Sum("count", filter=Q(at__gte=since)),
+        )
+        .order_by()
+    )
+    opening_hours = closing_hours = ZERO
+    opening_credit: dict[str, Decimal] = {}
+    closing_credit: dict[str, Decimal] = {}
+    billed: dict[str, Decimal] = {}
+    bought: dict[str, Decimal] = {}
+    grace_calls = 0
+    for row in rows:
+        base, currency = row["base"], row["currency"]
+        if base in BALANCE_KINDS:
+            opening_hours += row["hours_before"] or ZERO
+            closing_hours += row["hours_all"] or ZERO
+            if row["credit_all"] is not None:
+                opening_credit[currency] = opening_credit.get(currency, ZERO) + (row["credit_before"] or ZERO)
+                closing_credit[currency] = closing_credit.get(currency, ZERO) + row["credit_all"]
+        if base in BILLED_KINDS and row["amount_in"] is not None:
+            billed[currency] = billed.get(currency, ZERO) + row["amount_in"]
+        if base == Kind.PURCHASE and row["amount_in"] is not None:
+            bought[currency] = bought.get(currency, ZERO) + row["amount_in"]
+        if base == Kind.GRACE_CALL:
+            grace_calls += row["count_in"] or 0
+    count = _entries(company, contract, newest).filter(at__gte=since, at__lt=until).count()
+    return Statement(
+        company=company,
+        contract=contract,
+        start=start,
+        end=end,
+        zone=zone,
+        as_of_entry=newest,
+        opening=Balances(opening_hours, opening_credit),
+        closing=Balances(closing_hours, closing_credit),
+        billed=billed,
+        bought=bought,
+        grace_calls=grace_calls,
+        count=count,
+    )
+
+
+def previous_month(today: date) -> tuple[date, date]:
+    """The calendar month before `today`'s: the default period."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def period(values: Mapping[str, str], today: date) -> tuple[date, date]:
+    """`from` and `to` (YYYY-MM-DD, both included) of a request; the previous month when both are missing."""
+    raw_start, raw_end = (values.get("from") or "").strip(), (values.get("to") or "").strip()
+    if not raw_start and not raw_end:
+        return previous_month(today)
+    days = []
+    for name, raw in (("from", raw_start), ("to", raw_end)):
+        try:
+            if len(raw) != 10:
+                raise ValueError(raw)
+            days.append(date.fromisoformat(raw))
+        except ValueError:
+            message = gettext("“%(value)s” is not a date for “%(name)s”: write it as YYYY-MM-DD, e.g. 2026-11-30.")
+            raise PeriodError(message % {"value": raw[:20], "name": name}) from None
+    start, end = days
+    if end < start:
+        raise PeriodError(
+            gettext("The period ends (%(end)s) before it starts (%(start)s).") % {"start": start, "end": end}
+        )
+    if (end - start).days >= MAX_DAYS:
+        raise PeriodError(gettext("A statement covers at most three years: ask for a shorter period."))
+    return start, end
