@@ -156,12 +156,12 @@ class Block:
 def open_blocks(contract: Contract, on: date) -> list[Block]:
     """The blocks usable on a day with the hours left on each, oldest first."""
     rows = blocks(contract).filter(_unexpired(on)).annotate(drawn=Sum("drawdowns__hours"))
-    return [Block(b, (b.hours or ZERO) + (b.drawn or ZERO)) for b in rows]
+    return [Block(b, ((b.hours or ZERO) + (b.drawn or ZERO)).quantize(CENT)) for b in rows]
 
 
 def _loose(contract: Contract) -> Decimal:
     total = LedgerEntry.objects.filter(_loose_hours(), contract=contract).aggregate(s=Sum("hours"))["s"]
-    return total or ZERO
+    return (total or ZERO).quantize(CENT)
 
 
 def hours_left(contract: Contract, on: date) -> Decimal:
@@ -171,7 +171,7 @@ def hours_left(contract: Contract, on: date) -> Decimal:
 
 def credit_left(contract: Contract) -> Decimal:
     total = LedgerEntry.objects.filter(CREDIT_ENTRIES, contract=contract).aggregate(s=Sum("amount"))["s"]
-    return total or ZERO
+    return (total or ZERO).quantize(CENT)
 
 
 @dataclass(frozen=True)
@@ -474,7 +474,7 @@ def left_of(entry: LedgerEntry) -> Decimal:
     """What is left of an entry after its corrections, in its own field (hours or amount), with its sign."""
     name = _field(entry)
     corrected = entry.corrections.filter(kind=Kind.CORRECTION).aggregate(s=Sum(name))["s"] or ZERO
-    return (getattr(entry, name) or ZERO) + corrected
+    return ((getattr(entry, name) or ZERO) + corrected).quantize(CENT)
 
 
 def correct(
