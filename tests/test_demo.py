@@ -201,3 +201,33 @@ def test_cases_about_to_breach_breach_on_their_own_as_time_passes(desks: dict[st
         assert breach.at == due
         case.refresh_from_db()
         assert case.sla_breached or breach.data["goal"]
+
+
+@pytest.mark.django_db
+def test_the_commercial_side_shows_in_the_demo(desks: dict[str, Desk]) -> None:
+    from decimal import Decimal
+
+    from casedesk.contracts import ledger, ppi
+    from casedesk.contracts.models import LedgerEntry
+
+    today = timezone.now().date()
+    sx, dy = desks["solidxperts"], desks["dytron"]
+    # Solidxperts: a 10-hour block with time drawn from it (1.5 h and 0.75 h on two cases: 7.75 h left).
+    (block,) = LedgerEntry.objects.filter(company__desk=sx, kind="purchase", hours=Decimal("10"))
+    assert ledger.hours_left(block.contract, today) == Decimal("7.75")
+    # A pay-per-incident case 12 days ago, and a block bought since: the deduction is offered, not applied.
+    (charged,) = LedgerEntry.objects.filter(company__desk=sx, kind="ppi")
+    assert ppi.offers(charged.company, timezone.now())
+    assert not LedgerEntry.objects.filter(kind="ppi_deduction").exists()
+    # DYTRON SBP: 60,000 CZK of credit, 2 h of training at the SBP rate (1,950) on each of two cases.
+    sbp = Contract.objects.get(desk=dy, tier="SBP")
+    assert ledger.credit_left(sbp) == Decimal("60000") - 2 * 2 * Decimal("1950")
+    # PAY: 1.5 h of a technician at the PAY rate (2,400 CZK an hour) = 3,600 CZK charged.
+    (charge,) = LedgerEntry.objects.filter(company__desk=dy, kind="charge")
+    assert (charge.amount, charge.currency) == (Decimal("3600.00"), "CZK")
+    # Out of scope: one PLM case (installation is hourly consultancy) and one Solidxperts how-to question.
+    scoped = CaseEvent.objects.filter(kind="scope", case__desk__in=[desks["plm-group"], sx])
+    assert {(e.case.desk.slug, e.data["item"], e.data["in_scope"]) for e in scoped} == {
+        ("plm-group", "Installation", False),
+        ("solidxperts", "How-to questions", False),
+    }

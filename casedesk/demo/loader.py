@@ -24,6 +24,7 @@ from casedesk.cases import services, sla_state
 from casedesk.cases.models import Case
 from casedesk.demo import catalogue as cat
 from casedesk.demo.catalogue import CATALOGUE, Customer, DeskDemo, Subject
+from casedesk.demo.commercial import load_commercial
 from casedesk.desks.models import Desk, Membership
 from casedesk.desks.policies import calendar_of, preset_of, version_in_force
 from casedesk.notify.outbox import silenced
@@ -107,6 +108,7 @@ def load_demo(desk: Desk, seed: int = 7, now: datetime | None = None) -> int:
             play.run()
             sla_state.refresh(case, now)  # the clocks as they stand now: unanswered old cases are past due
         soon = _about_to_breach(desk, demo, policy, plans, now)
+        load_commercial(desk, agents[0], manager, now)
     return len(plans) + soon
 
 
