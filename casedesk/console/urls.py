@@ -14,6 +14,7 @@ from casedesk.console import (
     versions_page,
 )
 from casedesk.console.overview_page import overview_page
+from casedesk.console.statement_page import statement as company_statement
 
 app_name = "console"
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("cases/<str:number>/mail/<int:pk>/send-again/", case_mail.resend, name="case_mail_resend"),
     path("cases/<str:number>/<slug:action>/", actions.act, name="act"),
     path("overview/<slug:slug>/", overview_page, name="overview"),
+    path("companies/<int:company_id>/statement/", company_statement, name="statement"),
     path("mail/addresses/", addresses_page.addresses, name="addresses"),
     path("mail/addresses/<slug:slug>/add/", addresses_page.add, name="address_add"),
     path("mail/addresses/<slug:slug>/<int:pk>/remove/", addresses_page.remove, name="address_remove"),

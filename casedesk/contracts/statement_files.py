@@ -10,17 +10,24 @@ PDF falls back to a built-in font and writes what Latin-1 lacks without its acce
 from __future__ import annotations
 
 import csv
+import itertools
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext
 from fpdf import FPDF
 
+from casedesk.accounts.models import Company, Contract
+from casedesk.contracts import statements
 from casedesk.contracts.statements import Balances, Line, Statement
 
 CSV_HEADER = [
@@ -49,6 +56,8 @@ FONT_DIRS = [
     Path("/usr/local/share/fonts"),
 ]
 CENT = Decimal("0.01")
+FORMATS = {"", "csv", "pdf"}
+PAGE_LINES = 500  # lines shown on a page; the CSV and the PDF have every line
 
 
 def decimal_text(value: Decimal | None) -> str:
@@ -278,3 +287,58 @@ def pdf_response(st: Statement) -> HttpResponse:
     response = HttpResponse(pdf_bytes(st), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename(st, "pdf")}"'
     return response
+
+
+# A statement asked for by a page (console or portal)
+
+
+class BadRequest(ValueError):
+    """A request for a statement that cannot be answered (400); the message says why."""
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a statement page was asked for: the period, the contract (or all), the format."""
+
+    start: date
+    end: date
+    contract: Contract | None
+    format: str  # "" (the page), "csv" or "pdf"
+
+    def query(self, **changes: str) -> str:
+        values = {"from": f"{self.start:%Y-%m-%d}", "to": f"{self.end:%Y-%m-%d}"}
+        if self.contract is not None:
+            values["contract"] = str(self.contract.pk)
+        values.update(changes)
+        return urlencode(values)
+
+
+def asked(company: Company, params: Mapping[str, str], zone: str) -> Asked:
+    """Read ?from=&to=&contract=&format= (BadRequest for anything malformed; Http404 for another company's
+    contract, as for one that does not exist)."""
+    today = timezone.now().astimezone(ZoneInfo(zone)).date()
+    try:
+        start, end = statements.period(params, today)
+    except statements.PeriodError as error:
+        raise BadRequest(str(error)) from None
+    fmt = (params.get("format") or "").strip().lower()
+    if fmt not in FORMATS:
+        raise BadRequest(gettext("“%(format)s” is not a format here: csv or pdf.") % {"format": fmt[:20]})
+    raw = (params.get("contract") or "").strip()
+    contract = None
+    if raw:
+        if not raw.isdigit() or len(raw) > 18:
+            raise BadRequest(gettext("“%(value)s” is not a contract number.") % {"value": raw[:20]})
+        contract = Contract.objects.filter(company=company, pk=int(raw)).first()
+        if contract is None:
+            raise Http404("No such contract.")
+    return Asked(start, end, contract, fmt)
+
+
+def answer(st: Statement, fmt: str) -> HttpResponseBase:
+    return csv_response(st) if fmt == "csv" else pdf_response(st)
+
+
+def first_lines(st: Statement, limit: int = PAGE_LINES) -> list[Line]:
+    """The lines a page shows (the files have them all)."""
+    return list(itertools.islice(st.lines(), limit))

@@ -3,10 +3,12 @@
 from django.urls import path
 
 from casedesk.portal import auth, scn_view, views
+from casedesk.portal.statement_view import statement
 
 app_name = "portal"
 urlpatterns = [
     path("", views.tracker, name="home"),
+    path("statement/", statement, name="statement"),
     path("new/", views.new_case, name="new"),
     path("scns/", scn_view.scns, name="scns"),
     path("cases/<str:number>/", views.case_page, name="case"),
