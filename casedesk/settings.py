@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "casedesk.api.idempotency.IdempotencyMiddleware",  # a retried API POST with the same key runs once
     # The portal's language: the signed-in requester's contact language, else Accept-Language, else English;
     # staff pages stay English for now. Django's LocaleMiddleware underneath.
     "casedesk.portal.language.PortalLanguageMiddleware",

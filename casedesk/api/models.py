@@ -58,3 +58,25 @@ class AccessToken(models.Model):
 
     def usable(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+class IdempotentRequest(models.Model):
+    """A POST made with an `Idempotency-Key`: the first answer, returned again to a retry with the same key.
+
+    Keys are per caller (a token's digest, or the session's user): two callers never share one. A row is
+    written before the request runs (`status` 0: in progress), so a concurrent retry is told to wait instead
+    of running twice; a server error removes it, so the retry runs."""
+
+    caller = models.CharField(max_length=80)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body")
+    status = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_caller_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.caller}: {self.status}"
