@@ -27,7 +27,7 @@ from casedesk.core.admin_lists import LargeTableAdmin
 from casedesk.core.localtime import duration, local
 from casedesk.desks.models import Desk, Membership, PolicyVersion, Queue
 from casedesk.desks.policies import preset_of
-from casedesk.sla.clock import CLASSIFIED, FINISHED, LIVE, MetricState
+from casedesk.sla.clock import CLASSIFIED, FINISHED, LIVE, SCOPE, MetricState
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -143,11 +143,12 @@ class MetricRow:
 def metric_rows(case: Case, states: list[MetricState], events: list[CaseEvent]) -> list[MetricRow]:
     """The page's view of each metric: zone-named times, "priority not set", breaches, why it was removed."""
     classified = [e for e in events if e.kind == CLASSIFIED]
+    out_of_scope = _out_of_scope(events, classified)
     rows = []
     for st in states:
         note = ""
         if st.status == "cancelled":
-            note = _removed_by(classified, st.cancelled_at)
+            note = out_of_scope or _removed_by(classified, st.cancelled_at)
         elif st.status == "overdue":
             note = "overdue"
         priority = (
@@ -188,6 +189,23 @@ def _remaining(st: MetricState) -> str:
     if st.remaining_seconds < 0:
         return gettext("overdue by %(time)s") % {"time": duration(-st.remaining_seconds)}
     return duration(st.remaining_seconds)
+
+
+def _out_of_scope(events: list[CaseEvent], classified: list[CaseEvent]) -> str:
+    """"removed: out of scope (item), by X at T" while the request is out of scope and that, not a bug/defect
+    classification set before it, is what removed the targets; "" otherwise."""
+    scope = next((e for e in reversed(events) if e.kind == SCOPE), None)
+    if scope is None or scope.data.get("in_scope", True):
+        return ""
+    bug = classified[-1] if classified and classified[-1].data.get("classification") in {"bug", "defect"} else None
+    if bug is not None and bug.at < scope.at:
+        return ""
+    who = scope.actor.get_username() if scope.actor else gettext("the system")
+    return gettext("removed: out of scope (%(item)s), by %(who)s at %(at)s") % {
+        "item": scope.data.get("item", ""),
+        "who": who,
+        "at": local(scope.at),
+    }
 
 
 def _removed_by(classified: list[CaseEvent], at: datetime | None) -> str:

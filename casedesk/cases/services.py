@@ -854,3 +854,27 @@ def delivery_failed(
 ) -> Case:
     """A message of this case could not be delivered (a bounce came back): shown on the case; no clock reads it."""
     return _change(case, "delivery_failed", at, None, {}, recipient=recipient, status=status, diagnostic=diagnostic)
+
+
+@_writes
+def classify_scope(case: Case, item: str, *, actor: Actor = None, at: datetime | None = None) -> Case:
+    """Classify the request by an item of the policy's scope lists (contracts/scope.py), or '' for back in
+    scope. Out of scope (an excluded item or a paid service) offers the paid route instead of the SLA: the
+    event records {item, in_scope, offer}, and the clocks remove every pending target until it is cleared."""
+    from casedesk.contracts import scope
+
+    policy = _policy(case)
+    item = item.strip()
+    chosen = scope.find(policy, item) if item else None
+    if item and chosen is None:
+        if not scope.items(policy):
+            raise CaseError(gettext("this desk's policy declares no scope lists to classify a request by"))
+        raise CaseError(
+            gettext("unknown scope item %(item)s: choose one of the items the desk's policy lists")
+            % {"item": repr(item)}
+        )
+    current = CaseEvent.objects.filter(case=case, kind=clock.SCOPE).order_by("-at", "-id").first()
+    if (current.data.get("item", "") if current else "") == item:
+        return case  # nothing changes: no event
+    in_scope = chosen is None or chosen.in_scope
+    return _change(case, clock.SCOPE, at, actor, {}, item=item, in_scope=in_scope, offer=chosen.offer if chosen else "")

@@ -92,6 +92,13 @@ def _classify(u: User, c: Case, d: dict) -> Done:
     return gettext("Classification cleared.")
 
 
+def _scope(u: User, c: Case, d: dict) -> Done:
+    services.classify_scope(c, d["item"], actor=u)
+    if d["item"]:
+        return gettext("Scope classified: %(item)s.") % {"item": d["item"]}
+    return gettext("Back in scope.")
+
+
 def _status(u: User, c: Case, d: dict) -> Done:
     services.set_status(c, d["status"], actor=u)
     return gettext("Status: %(status)s.") % {"status": c.get_status_display()}
@@ -183,6 +190,7 @@ ACTIONS: dict[str, Action] = {
     "assign": _assign,
     "priority": _priority,
     "classify": _classify,
+    "scope": _scope,
     "status": _status,
     "resolve": _resolve,
     "reopen": _reopen,

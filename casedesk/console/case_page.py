@@ -24,11 +24,12 @@ from casedesk.console import forms as f
 from casedesk.console.case_mail import Received, received_by_event, sent_about
 from casedesk.console.gate import is_manager
 from casedesk.console.remaining import case_calendar
-from casedesk.contracts import grace
+from casedesk.contracts import grace, scope
 from casedesk.core.localtime import local
 from casedesk.desks.policies import calendar_of
 from casedesk.sla import clock
 from casedesk.sla.clock import MetricState
+from casedesk.sla.policy_schema import Policy
 
 # Which form each action posts; the page shows them all, the one that failed bound to what was typed.
 FORMS: dict[str, type[f.CaseForm]] = {
@@ -37,6 +38,7 @@ FORMS: dict[str, type[f.CaseForm]] = {
     "assign": f.AssignForm,
     "priority": f.PriorityForm,
     "classify": f.ClassifyForm,
+    "scope": f.ClassifyScopeForm,
     "status": f.StatusForm,
     "resolve": f.ResolveForm,
     "reopen": f.EmptyForm,
@@ -190,6 +192,15 @@ def _entitlement(events: list[CaseEvent]) -> dict[str, Any] | None:
     return {"status": status, "words": str(words), "reasons": [str(r) for r in latest.data.get("reasons", [])]}
 
 
+def _scope(case: Case, policy: Policy, events: list[CaseEvent]) -> dict[str, Any] | None:
+    """The Scope box: the current classification, its paid route and, out of scope, the rate cards that apply."""
+    if not scope.items(policy):
+        return None
+    current = scope.classified(case, policy, events)
+    out = current is not None and not current.in_scope
+    return {"current": current, "rate_cards": scope.rate_cards(case) if out else []}
+
+
 def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:
     events = list(
         CaseEvent.objects.filter(case=case).select_related("actor").prefetch_related("attachments").order_by("at", "id")
@@ -212,6 +223,7 @@ def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.F
         ],
         "timeline": timeline(events),
         "entitlement": _entitlement(events),
+        "scope": _scope(case, policy, events),
         "sent": sent_about(case),
         "ccs": list(CaseCC.objects.filter(case=case).select_related("contact").order_by("contact__name")),
         "forms": built,

@@ -80,6 +80,20 @@ class ClassifyForm(CaseForm):
         _choices(self, "classification", choices, self.case.classification)
 
 
+class ClassifyScopeForm(CaseForm):
+    """The policy's scope lists as a grouped select (covered, not covered, paid services); '' is in scope."""
+
+    item = forms.ChoiceField(label=gettext_lazy("Scope"), required=False)
+
+    def setup(self) -> None:
+        from casedesk.contracts import scope
+
+        choices: list[Any] = [("", gettext("in scope (not classified)"))]
+        choices += [(group, [(i.name, i.name) for i in items]) for group, items in scope.grouped(self.policy)]
+        current = None if self.is_bound else scope.classified(self.case, self.policy)
+        _choices(self, "item", choices, current.item if current else "")
+
+
 class StatusForm(CaseForm):
     status = forms.ChoiceField(label=gettext_lazy("Status"))
 

@@ -21,7 +21,7 @@ from casedesk.accounts.models import Contact, Contract
 from casedesk.cases import attachments, services
 from casedesk.cases.access import case_for_portal, portal_cases
 from casedesk.cases.models import Case
-from casedesk.contracts import grace
+from casedesk.contracts import grace, scope
 from casedesk.desks.models import Desk
 from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.portal import held_files
@@ -138,6 +138,14 @@ def _next_escalation(policy: Policy, case: Case) -> EscalationLevel | None:
     return next((lv for lv in policy.escalation if not lv.critical_only and lv.level > case.escalation_level), None)
 
 
+def _out_of_scope(case: Case, policy: Policy) -> dict[str, str] | None:
+    """The request classified out of scope, and the paid route offered, in the requester's words."""
+    current = scope.classified(case, policy)
+    if current is None or current.in_scope:
+        return None
+    return {"item": policy_text(current.item), "offer": policy_text(current.offer)}
+
+
 def _case_page(request: HttpRequest, contact: Contact, case: Case, **forms: object) -> HttpResponse:
     policy = _policy(case)
     next_escalation = _next_escalation(policy, case)
@@ -152,6 +160,7 @@ def _case_page(request: HttpRequest, contact: Contact, case: Case, **forms: obje
         "next_escalation": next_escalation,
         "next_escalation_name": policy_text(next_escalation.name) if next_escalation else "",
         "resolved": case.status == Case.Status.RESOLVED,
+        "scope": _out_of_scope(case, policy),
     }
     return render(request, "portal/case.html", context, status=400 if forms else 200)
 

@@ -396,12 +396,14 @@ def _cancel(ctx: Context, spec: MetricSpec, tr: Track, facts: Facts, at: datetim
     if cancel_now and tr.cancelled_at is None:
         if due is not None and due < at:
             _breach(tr, due, _rule(ctx, spec, tr))  # already breached: keeps that outcome
+            tr.period_missed = True  # recorded: not a second time as overdue
         if not tr.breaches:
             tr.cancelled_at = at
     elif not cancel_now and tr.cancelled_at is not None:
         tr.cancelled_at = None
         if due is not None and due < at:
             _breach(tr, due, _rule(ctx, spec, tr))
+            tr.period_missed = True
 
 
 def _close_pause(tr: Track, at: datetime) -> None:

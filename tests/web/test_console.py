@@ -53,6 +53,7 @@ LEAK_DATA = {
     "assign": {"assign-assignee": ""},
     "priority": {"priority-priority": "critical"},
     "classify": {"classify-classification": "bug"},
+    "scope": {"scope-item": "Installation"},
     "status": {"status-status": "waiting_on_customer"},
     "resolve": {"resolve-resolution": "leaked"},
     "reopen": {},

@@ -41,7 +41,9 @@ def test_portal_and_console_send_a_strict_content_security_policy() -> None:
         (requester, "/portal/"),
         (requester, "/portal/new/"),
         (requester, f"/portal/cases/{w.case.number}/"),
+        (requester, "/portal/statement/"),
         (agent, "/console/"),
+        (agent, f"/console/companies/{w.alice.company_id}/statement/"),
         (Client(), "/console/"),
         (Client(), "/"),
     ]
