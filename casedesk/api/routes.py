@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from casedesk.api import problems
 from casedesk.api.case_routes import router as case_router
 from casedesk.api.contract_routes import router as contract_router
+from casedesk.api.directory_routes import router as directory_router
 from casedesk.automation import health as checks
 from casedesk.sla import PresetError, list_presets, load_preset
 from casedesk.sla.due_query import due_time
@@ -23,6 +24,7 @@ api = NinjaAPI(title="casedesk", version="1", urls_namespace="api-v1")
 problems.install(api)
 api.add_router("/cases", case_router)
 api.add_router("/contracts", contract_router)
+api.add_router("/companies", directory_router)
 
 
 class PresetOut(Schema):
