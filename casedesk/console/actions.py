@@ -165,6 +165,27 @@ def _grace_call(u: User, c: Case, d: dict) -> Done:
     return gettext("Grace call recorded; the customer and the account manager are told.")
 
 
+def _log_time(u: User, c: Case, d: dict) -> Done:
+    services.log_time(c, d["hours"], d["service_type"], actor=u, note=d["note"])
+    return gettext("%(hours)s h of %(type)s logged.") % {"hours": d["hours"], "type": d["service_type"]}
+
+
+def _ppi_charge(u: User, c: Case, d: dict) -> Done:
+    services.charge_incident(c, actor=u)
+    return gettext("Charged as pay per incident.")
+
+
+def _ppi_deduct(u: User, c: Case, d: dict) -> Done:
+    from casedesk.contracts.models import LedgerEntry
+
+    charged = LedgerEntry.objects.filter(pk=d["ppi"], case=c, kind=LedgerEntry.Kind.PPI).first()
+    block = LedgerEntry.objects.filter(pk=d["block"], company_id=c.company_id, kind=LedgerEntry.Kind.PURCHASE).first()
+    if charged is None or block is None:
+        raise services.CaseError(gettext("no such PPI deduction offer on this case"))
+    services.apply_ppi_deduction(charged, block, actor=u)
+    return gettext("The PPI's price is deducted from the block.")
+
+
 def _rnd(u: User, c: Case, d: dict) -> Done:
     services.engage_rnd(c, d["note"], actor=u)
     return gettext("R&D engagement recorded.")
@@ -202,6 +223,9 @@ ACTIONS: dict[str, Action] = {
     "review": _review,
     "rnd": _rnd,
     "grace_call": _grace_call,
+    "log_time": _log_time,
+    "ppi_charge": _ppi_charge,
+    "ppi_deduct": _ppi_deduct,
     "confidential": _confidential,
     "forward": _forward,
     "vendor_reference": _vendor_reference,

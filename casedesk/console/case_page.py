@@ -23,6 +23,7 @@ from casedesk.cases.models import Case, CaseCC, CaseEvent
 from casedesk.console import forms as f
 from casedesk.console.case_mail import Received, received_by_event, sent_about
 from casedesk.console.gate import is_manager
+from casedesk.console.ledger_page import billing_box
 from casedesk.console.remaining import case_calendar
 from casedesk.contracts import grace, scope
 from casedesk.core.localtime import local
@@ -43,6 +44,9 @@ FORMS: dict[str, type[f.CaseForm]] = {
     "resolve": f.ResolveForm,
     "reopen": f.EmptyForm,
     "grace_call": f.EmptyForm,
+    "log_time": f.LogTimeForm,
+    "ppi_charge": f.EmptyForm,
+    "ppi_deduct": f.PpiDeductForm,
     "confidential": f.ConfidentialForm,
     "forward": f.ForwardForm,
     "vendor_reference": f.VendorReferenceForm,
@@ -236,6 +240,7 @@ def page_context(user: User, case: Case, now: datetime, bound: dict[str, forms.F
         "grace": grace.allowance(case.contract, policy, local_day(now, policy.home_zone))
         if policy.section("grace_calls")
         else None,
+        "billing": billing_box(case, policy, now),
         "schedulable": bool(f.schedulable(policy)),
         "calendar": case_calendar(case),
         "opened": local(case.opened_at),

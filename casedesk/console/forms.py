@@ -227,3 +227,32 @@ class MergeForm(CaseForm):
 
 class EmptyForm(CaseForm):
     """Reopen and close: nothing to type."""
+
+
+class LogTimeForm(CaseForm):
+    """Time worked on the case, by service type: the types of the rate cards that apply to its contract."""
+
+    hours = forms.DecimalField(label=gettext_lazy("Hours"), max_digits=8, decimal_places=2)
+    service_type = forms.ChoiceField(label=gettext_lazy("Service type"))
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
+
+    def setup(self) -> None:
+        from casedesk.contracts import ledger
+
+        contract = self.case.contract
+        rates = ledger.rates_for(self.case.desk, contract)
+        choices = [
+            (key, f"{rate.name} ({rate.price} {rate.currency}/{rate.unit})")
+            for key, rate in rates.items()
+            if key != ledger.PPI_SERVICE
+        ]
+        if ledger.billing_of(contract, self.policy) == ledger.INCLUDED:
+            choices.insert(0, (ledger.INCLUDED, gettext("included support (not billed)")))
+        _choices(self, "service_type", choices, choices[0][0] if choices else "")
+
+
+class PpiDeductForm(CaseForm):
+    """Confirm an offered PPI deduction: the PPI and the block it is deducted from."""
+
+    ppi = forms.IntegerField(widget=forms.HiddenInput)
+    block = forms.IntegerField(widget=forms.HiddenInput)

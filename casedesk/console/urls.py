@@ -13,6 +13,9 @@ from casedesk.console import (
     saved_views,
     versions_page,
 )
+from casedesk.console.ledger_page import correct as ledger_correct
+from casedesk.console.ledger_page import ledger_page
+from casedesk.console.ledger_page import purchase as ledger_purchase
 from casedesk.console.overview_page import overview_page
 from casedesk.console.statement_page import statement as company_statement
 
@@ -30,6 +33,9 @@ urlpatterns = [
     path("cases/<str:number>/mail/<int:pk>/send-again/", case_mail.resend, name="case_mail_resend"),
     path("cases/<str:number>/<slug:action>/", actions.act, name="act"),
     path("overview/<slug:slug>/", overview_page, name="overview"),
+    path("contracts/<int:contract_id>/ledger/", ledger_page, name="ledger"),
+    path("contracts/<int:contract_id>/ledger/purchase/", ledger_purchase, name="ledger_purchase"),
+    path("contracts/<int:contract_id>/ledger/<int:entry_id>/correct/", ledger_correct, name="ledger_correct"),
     path("companies/<int:company_id>/statement/", company_statement, name="statement"),
     path("mail/addresses/", addresses_page.addresses, name="addresses"),
     path("mail/addresses/<slug:slug>/add/", addresses_page.add, name="address_add"),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from casedesk.portal import auth, scn_view, views
+from casedesk.portal.billing import deduct_ppi
 from casedesk.portal.statement_view import statement
 
 app_name = "portal"
@@ -17,5 +18,6 @@ urlpatterns = [
     path("cases/<str:number>/reopen/", views.reopen, name="reopen"),
     path("cases/<str:number>/escalate/", views.escalate, name="escalate"),
     path("cases/<str:number>/files/<int:attachment_id>/", views.download, name="file"),
+    path("ppi/<int:ppi_id>/deduct/", deduct_ppi, name="ppi_deduct"),
     *auth.urlpatterns,
 ]

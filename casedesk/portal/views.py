@@ -25,6 +25,7 @@ from casedesk.contracts import grace, scope
 from casedesk.desks.models import Desk
 from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.portal import held_files
+from casedesk.portal.billing import billing as prepaid
 from casedesk.portal.expected import next_expected
 from casedesk.portal.forms import CommentForm, EscalationForm, OpenCaseForm
 from casedesk.portal.gate import contact_required
@@ -72,6 +73,7 @@ def tracker(request: HttpRequest, contact: Contact) -> HttpResponse:
             }
         )
     context = {"rows": rows, "contact": contact, "open_count": open_count, "grace": _grace(contact, now)}
+    context["billing"] = prepaid(contact, request.user, now)
     return render(request, "portal/tracker.html", context)
 
 
