@@ -339,6 +339,7 @@ def answer(st: Statement, fmt: str) -> HttpResponseBase:
     return csv_response(st) if fmt == "csv" else pdf_response(st)
 
 
-def first_lines(st: Statement, limit: int = PAGE_LINES) -> list[Line]:
-    """The lines a page shows (the files have them all)."""
-    return list(itertools.islice(st.lines(), limit))
+def first_lines(st: Statement, limit: int = PAGE_LINES) -> tuple[list[Line], int]:
+    """The lines a page shows, and how many more ledger entries only the files show."""
+    lines = list(itertools.islice(st.lines(), limit))
+    return lines, st.count - sum(1 for line in lines if line.kind != statements.EXPIRY)

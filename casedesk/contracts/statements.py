@@ -10,7 +10,9 @@ counts. Money stays Decimal and a total never adds two currencies (POLICIES 0.13
 
 A statement reads the ledger as of one entry id (the newest when it was made), so its opening balance, lines and
 closing balance agree even while agents keep writing; its lines are streamed (`QuerySet.iterator`), never loaded
-all at once, and each names its ledger entry's id.
+all at once, and each names its ledger entry's id. An hour block expires at 00:00 after its last day (`expires_on`),
+as casedesk.contracts.ledger.hours_left reads it: the hours left on it then leave the balance on a line of kind
+"expiry" that names the block's purchase, the one line without an entry of its own.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ Kind = LedgerEntry.Kind
 ZERO = Decimal("0.00")
 BALANCE_KINDS = {Kind.PURCHASE, Kind.DRAWDOWN}  # hours of a block, or prepaid credit (`hours` NULL)
 BILLED_KINDS = {Kind.CHARGE, Kind.PPI, Kind.PPI_DEDUCTION}  # money the customer pays for
+EXPIRY = "expiry"  # a statement line where a block's unused hours expire: no entry of its own, it names the block
 MAX_DAYS = 3 * 366 + 1  # a longer period is refused: ask for it in parts
 
 
@@ -92,6 +95,24 @@ def _base_kind() -> models.Case:
     return models.Case(When(kind=Kind.CORRECTION, then=F("corrects__kind")), default=F("kind"))
 
 
+BLOCK = Q(kind=Kind.PURCHASE, hours__isnull=False)  # an hour block bought
+
+
+def _block_id() -> models.Case:
+    """The hour block an entry's hours belong to: a block's own id, else `block` (drawdowns, their corrections)."""
+    return models.Case(When(BLOCK, then=F("id")), default=F("block_id"))
+
+
+def _last_day() -> models.Case:
+    """The last day of use of the block an entry's hours belong to (NULL: never expires)."""
+    return models.Case(When(BLOCK, then=F("expires_on")), default=F("block__expires_on"))
+
+
+def _usable_after(day: date) -> Q:
+    """Hours of blocks still usable after `day` ended, and hours of no block (an overdraft never expires)."""
+    return Q(last_day__isnull=True) | Q(last_day__gt=day)
+
+
 @dataclass(frozen=True)
 class Statement:
     company: Company
@@ -105,7 +126,8 @@ class Statement:
     billed: Mapping[str, Decimal]  # per currency, in the period: charges + PPI + PPI deductions
     bought: Mapping[str, Decimal]  # per currency, in the period: hour blocks' prices and prepaid credit
     grace_calls: int  # used in the period (net of corrections)
-    count: int  # lines in the period
+    count: int  # ledger entries in the period
+    expiring: Mapping[int, tuple[date, Decimal]] = field(default_factory=dict)  # block -> last day, hours at start
 
     @property
     def since(self) -> datetime:
@@ -124,7 +146,8 @@ class Statement:
     def entries(self) -> Iterator[LedgerEntry]:
         """The period's ledger entries, oldest first, streamed."""
         qs = _entries(self.company, self.contract, self.as_of_entry).filter(at__gte=self.since, at__lt=self.until)
-        qs = qs.annotate(base=_base_kind()).select_related("case", "rate").order_by("at", "id")
+        qs = qs.annotate(base=_base_kind(), block_key=_block_id(), last_day=_last_day())
+        qs = qs.select_related("case", "rate").order_by("at", "id")
         only = (
             "id",
             "at",
@@ -141,15 +164,41 @@ class Statement:
         return qs.only(*only, "case__number", "rate__name").iterator(chunk_size=2000)
 
     def lines(self) -> Iterator[Line]:
-        """One line per entry of the period with the running balances after it."""
+        """One line per entry of the period with the running balances after it, and one line where an hour
+        block expires with hours left (`kind` "expiry", `entry` the block's purchase): as
+        casedesk.contracts.ledger.hours_left, an expired block's hours are no longer counted."""
         hours = self.opening.hours
         credit = dict(self.opening.credit)
         zone = ZoneInfo(self.zone)
+        ends: dict[date, datetime] = {}  # a block's last day -> the instant it expires (00:00 the day after)
+
+        def end_of(day: date) -> datetime:
+            if day not in ends:
+                ends[day] = midnight(day + timedelta(days=1), self.zone)
+            return ends[day]
+
+        left = {block: start_hours for block, (_, start_hours) in self.expiring.items()}
+        pending = sorted((end_of(last), block) for block, (last, _) in self.expiring.items())
+
+        def expire(upto: datetime) -> Iterator[Line]:
+            nonlocal hours
+            while pending and pending[0][0] <= upto:
+                instant, block = pending.pop(0)
+                if left[block]:
+                    hours -= left[block]
+                    yield _expiry(block, self.expiring[block][0], instant.astimezone(zone), -left[block], hours)
+
         for e in self.entries():
+            yield from expire(e.at)
             base = e.base  # type: ignore[attr-defined]
+            last = e.last_day  # type: ignore[attr-defined]
             credit_after = billed = None
             if base in BALANCE_KINDS and e.hours is not None:
-                hours += e.hours
+                if last is None or e.at < end_of(last):  # an expired block's hours do not count any more
+                    hours += e.hours
+                    block = e.block_key  # type: ignore[attr-defined]
+                    if block in left:
+                        left[block] += e.hours
             elif base in BALANCE_KINDS and e.amount is not None:
                 credit[e.currency] = credit_after = credit.get(e.currency, ZERO) + e.amount
             elif base in BILLED_KINDS and e.amount is not None:
@@ -172,6 +221,15 @@ class Statement:
                 corrects=e.corrects_id,
                 note=e.note,
             )
+        yield from expire(self.until)
+
+
+def _expiry(block: int, last: date, at: datetime, hours: Decimal, balance: Decimal) -> Line:
+    what = gettext("hour block #%(block)s expired (last day %(last)s)") % {"block": block, "last": f"{last:%Y-%m-%d}"}
+    return Line(
+        entry=block, at=at, kind=EXPIRY, what=what, case="", service_type="", rate="", count=0, hours=hours,
+        amount=None, currency="", hours_balance=balance, credit_balance=None, billed=None, corrects=None, note="",
+    )  # fmt: skip
 
 
 def _what(e: LedgerEntry) -> str:
@@ -206,11 +264,11 @@ def statement(company: Company, start: date, end: date, *, contract: Contract | 
     rows = (
         _entries(company, contract, newest)
         .filter(at__lt=until)
-        .annotate(base=_base_kind())
+        .annotate(base=_base_kind(), last_day=_last_day())
         .values("base", "currency")
         .annotate(
-            hours_before=Sum("hours", filter=Q(at__lt=since)),
-            hours_all=Sum("hours"),
+            hours_before=Sum("hours", filter=Q(at__lt=since) & _usable_after(start - timedelta(days=1))),
+            hours_all=Sum("hours", filter=_usable_after(end)),
             credit_before=Sum("amount", filter=Q(at__lt=since, hours__isnull=True)),
             credit_all=Sum("amount", filter=Q(hours__isnull=True)),
             amount_in=Sum("amount", filter=Q(at__gte=since)),
@@ -239,6 +297,22 @@ def statement(company: Company, start: date, end: date, *, contract: Contract | 
         if base == Kind.GRACE_CALL:
             grace_calls += row["count_in"] or 0
     count = _entries(company, contract, newest).filter(at__gte=since, at__lt=until).count()
+    # blocks whose last day falls in the period, with their hours before it (each expires on a line of its own)
+    ending = _entries(company, contract, newest).filter(BLOCK, at__lt=until, expires_on__gte=start, expires_on__lte=end)
+    expiring = {block: (last, ZERO) for block, last in ending.values_list("id", "expires_on") if last is not None}
+    if expiring:
+        before = (
+            _entries(company, contract, newest)
+            .filter(at__lt=since, hours__isnull=False)
+            .annotate(block_key=_block_id())
+            .filter(block_key__in=list(expiring))
+            .values("block_key")
+            .annotate(total=Sum("hours"))
+            .order_by()
+        )
+        for group in before:
+            block = group["block_key"]
+            expiring[block] = (expiring[block][0], group["total"] or ZERO)
     return Statement(
         company=company,
         contract=contract,
@@ -252,6 +326,7 @@ def statement(company: Company, start: date, end: date, *, contract: Contract | 
         bought=bought,
         grace_calls=grace_calls,
         count=count,
+        expiring=expiring,
     )
 
 

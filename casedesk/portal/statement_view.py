@@ -28,12 +28,12 @@ def statement(request: HttpRequest, contact: Contact) -> HttpResponseBase:
     st = statements.statement(company, asked.start, asked.end, contract=asked.contract)
     if asked.format:
         return statement_files.answer(st, asked.format)
-    lines = statement_files.first_lines(st)
+    lines, more = statement_files.first_lines(st)
     context.update(
         statement=st,
         asked=asked,
         lines=lines,
-        more=st.count - len(lines),
+        more=more,
         csv_query=asked.query(format="csv"),
         pdf_query=asked.query(format="pdf"),
         case_links=False,

@@ -154,6 +154,38 @@ def test_entries_before_the_period_count_in_the_opening_balance_only(ledger: Led
     assert [line.hours_balance for line in december.lines()] == [D("7.00")]
 
 
+def test_a_block_expires_on_a_line_of_its_own(ledger: Ledger) -> None:
+    """A second block of 5.00 h bought 3 Nov, last day 20 Nov; 2.00 h drawn 15 Nov; 3.00 h left expire at 00:00
+    on 21 Nov (Toronto); a correction of 1.00 h of the drawdown on 25 Nov gives hours back to an expired block:
+    it shows, and the balance stays. As casedesk.contracts.ledger.hours_left, which the API shows."""
+    from casedesk.contracts import ledger as ledger_rules
+
+    ledger.add("b2", Kind.PURCHASE, at(11, 3), hours="5.00", expires_on=date(2026, 11, 20))
+    ledger.add("b2d", Kind.DRAWDOWN, at(11, 15), hours="-2.00", block="b2")
+    ledger.add("b2fix", Kind.CORRECTION, at(11, 25), hours="1.00", block="b2", corrects="b2d")
+    st = november(ledger)
+    lines = list(st.lines())
+    names = {v: k for k, v in ledger.ids.items()}
+    seen = [names[line.entry] + ("!" if line.kind == "expiry" else "") for line in lines]
+    assert seen == ["d1", "b2", "d2", "fix", "ppi", "ded", "use", "b2d", "eur", "grace", "b2!", "b2fix", "late"]
+    expected = "8.50 13.50 11.25 13.50 13.50 13.50 13.50 11.50 11.50 11.50 8.50 8.50 8.00"
+    assert [f"{line.hours_balance}" for line in lines] == expected.split(" ")
+    expiry = lines[10]
+    assert (expiry.hours, expiry.at) == (D("-3.00"), datetime(2026, 11, 21, 0, 0, tzinfo=TORONTO))
+    assert expiry.what == f"hour block #{ledger.ids['b2']} expired (last day 2026-11-20)"
+    assert st.closing.hours == D("8.00")
+    december = statements.statement(ledger.company, date(2026, 12, 1), date(2026, 12, 31))
+    assert december.opening.hours == D("8.00")
+    assert december.closing.hours == D("7.00") == ledger_rules.hours_left(ledger.contract, date(2026, 12, 31))
+    # a period that ends before the last day: the block's hours still count
+    mid = statements.statement(ledger.company, date(2026, 11, 1), date(2026, 11, 19))
+    assert mid.closing.hours == D("11.50")
+    assert list(mid.lines())[-1].hours_balance == D("11.50")
+    # the last day itself is still in use; a period starting the day after opens without the block
+    assert statements.statement(ledger.company, date(2026, 11, 20), date(2026, 11, 20)).opening.hours == D("11.50")
+    assert statements.statement(ledger.company, date(2026, 11, 21), date(2026, 11, 21)).opening.hours == D("8.50")
+
+
 def test_one_contract_and_the_snapshot(ledger: Ledger) -> None:
     other = Contract.objects.create(
         desk=ledger.contract.desk, company=ledger.company, starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
