@@ -197,3 +197,15 @@ def test_dytron_sbp_credit_shows_on_the_case_and_in_the_portal() -> None:
     portal = Client()
     portal.force_login(portal_user(alice))
     assert "Prepaid credit: 7600.00 CZK left." in portal.get("/portal/").content.decode()
+
+
+def test_the_admin_lists_rate_cards_and_shows_ledger_entries_read_only(w: World) -> None:
+    block = ledger.purchase_hours(w.contract, "10")
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("root", "root@desk.test", "x"))
+    assert "Configuration" in admin.get("/admin/contracts/ratecard/").content.decode()
+    assert admin.get("/admin/contracts/ledgerentry/").status_code == 200
+    page = admin.get(f"/admin/contracts/ledgerentry/{block.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # viewed, never edited
+    assert admin.get(f"/admin/contracts/ledgerentry/{block.pk}/delete/").status_code == 403
+    assert admin.get("/admin/contracts/ledgerentry/add/").status_code == 403
