@@ -11,8 +11,11 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 
+from casedesk.accounts.models import Contact
+from casedesk.api import case_list
 from casedesk.api.auth import AUTH, caller, writer
 from casedesk.cases import access, services, sla_state
 from casedesk.cases.models import Case, CaseEvent
@@ -60,6 +63,131 @@ class ForwardIn(Schema):
 class DoneOut(Schema):
     number: str
     detail: str
+
+
+class CaseSummary(Schema):
+    number: str
+    desk: str
+    queue: str | None
+    status: str
+    priority: str
+    subject: str
+    company: str
+    requester: str  # e-mail
+    assignee: str | None  # username
+    opened_at: datetime
+    updated_at: datetime
+    next_due_at: datetime | None
+    sla_breached: bool
+
+
+class CasePage(Schema):
+    items: list[CaseSummary]
+    next_cursor: str | None  # pass as `cursor` for the next page; null on the last
+
+
+class ListFilters(Schema):
+    desk: str | None = Field(None, description="desk slug")
+    queue: str | None = Field(None, description="queue key (PLM country queues: NO, SE, ...)")
+    status: str | None = None
+    priority: str | None = Field(None, description="priority key, or - for not set")
+    assignee: str | None = Field(None, description="username, or - for unassigned")
+    company: int | None = None
+    sla_state: str | None = Field(None, description="overdue, due_later, no_clock or breached")
+    due_before: datetime | None = None
+    updated_since: datetime | None = None
+    order: str = Field("due", description="due (nearest due first, then the rest newest first) or updated")
+    cursor: str | None = None
+    limit: int = 25
+
+
+class OpenIn(Schema):
+    subject: str = Field(..., min_length=1, max_length=300)
+    description: str = ""
+    priority: str = ""
+    intake: dict[str, str] = Field(default_factory=dict, description="the desk's intake fields by key")
+    desk: str | None = Field(None, description="staff: the desk slug (the contact's desk by default)")
+    contact: int | None = Field(None, description="staff: the requester's contact id")
+    contact_email: str | None = Field(None, description="staff: or the requester's e-mail")
+    channel: str = Field("api", description="staff: api, email, phone, phone_uk, phone_us (requesters: api)")
+
+
+def summary(c: Case) -> CaseSummary:
+    return CaseSummary(
+        number=c.number,
+        desk=c.desk.slug,
+        queue=c.queue.key if c.queue else None,
+        status=c.status,
+        priority=c.priority,
+        subject=c.subject,
+        company=c.company.name,
+        requester=c.requester.email,
+        assignee=c.assignee.username if c.assignee else None,
+        opened_at=c.opened_at,
+        updated_at=c.updated_at,
+        next_due_at=c.next_due_at,
+        sla_breached=c.sla_breached,
+    )
+
+
+@router.get("", response=CasePage)
+def list_cases(request: HttpRequest, filters: Query[ListFilters]) -> CasePage:
+    """The caller's cases (staff: their desks'; a requester: their own), nearest due first by default."""
+    q = case_list.Query(**filters.dict())
+    rows, cursor = case_list.page(caller(request), q, timezone.now())
+    return CasePage(items=[summary(c) for c in rows], next_cursor=cursor)
+
+
+def _requester(request: HttpRequest, body: OpenIn) -> tuple[Contact, str]:
+    user = caller(request)
+    own = access.contact_of(user)
+    if own is not None:
+        if body.contact is not None or body.contact_email or body.desk:
+            raise HttpError(400, "contact: a requester opens cases for themselves")
+        return own, Case.Channel.API
+    desks = access.staff_desk_ids(user)
+    contacts = Contact.objects.select_related("company__desk")
+    if desks is not None:
+        contacts = contacts.filter(company__desk_id__in=desks)
+    if body.desk:
+        contacts = contacts.filter(company__desk__slug=body.desk)
+    if body.contact is not None:
+        contact = contacts.filter(pk=body.contact).first()
+    elif body.contact_email:
+        contact = contacts.filter(email__iexact=body.contact_email.strip()).order_by("pk").first()
+    else:
+        raise HttpError(400, "contact: give the requester's contact id or contact_email")
+    if contact is None:
+        raise HttpError(400, "contact: no such contact on your desks")
+    return contact, body.channel
+
+
+@router.post("", response={201: CaseOut})
+def open_case(request: HttpRequest, body: OpenIn) -> Status:
+    """Open a case: a requester's token as in the portal (the desk's required intake fields refused when
+    missing), a staff token on behalf of a contact on any channel (missing fields flagged, POLICIES 0.24)."""
+    from casedesk.console.new_call import contract_today
+    from casedesk.desks.policies import preset_of, version_in_force
+
+    actor = writer(request)
+    contact, channel = _requester(request, body)
+    desk = contact.company.desk
+    policy = preset_of(version_in_force(desk, timezone.now())).policy
+    try:
+        case = services.open_case(
+            desk,
+            requester=contact,
+            contract=contract_today(desk, contact, policy),
+            channel=channel,
+            subject=body.subject,
+            description=body.description,
+            priority=body.priority,
+            intake=body.intake,
+            actor=actor,
+        )
+    except services.CaseError as exc:  # bad input for a case not yet there: 400, with each problem
+        raise HttpError(400, str(exc)) from None
+    return Status(201, read_case(request, case.number))
 
 
 def visible(request: HttpRequest, number: str) -> Case:

@@ -13,6 +13,8 @@ from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 
 from casedesk.api import problems
+from casedesk.api.attachment_routes import router as attachment_router
+from casedesk.api.case_actions import router as case_action_router
 from casedesk.api.case_routes import router as case_router
 from casedesk.api.contract_routes import router as contract_router
 from casedesk.api.directory_routes import router as directory_router
@@ -23,8 +25,10 @@ from casedesk.sla.due_query import due_time
 api = NinjaAPI(title="casedesk", version="1", urls_namespace="api-v1")
 problems.install(api)
 api.add_router("/cases", case_router)
+api.add_router("/cases", case_action_router)
 api.add_router("/contracts", contract_router)
 api.add_router("/companies", directory_router)
+api.add_router("/cases", attachment_router)
 
 
 class PresetOut(Schema):
