@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "casedesk.contracts",  # ledgers of prepaid support (grace calls), above cases
     "casedesk.api",  # the JSON API's personal access tokens
     "casedesk.automation",  # the worker: SLA sweeps (warnings, breaches) beside the task queue
+    "casedesk.hooks",  # webhooks: a desk's subscriptions, signed deliveries posted by a task, retried
     "casedesk.console",
     "casedesk.portal",
     "axes",  # login throttling: failed attempts are rows, so every process sees them

@@ -28,6 +28,7 @@ from casedesk.cases import attachments, sla_state
 from casedesk.cases.models import Case, CaseCC, CaseCounter, CaseEvent, SlaMetric
 from casedesk.desks.models import Desk, Membership, PolicyVersion, Queue
 from casedesk.desks.policies import preset_of, version_in_force
+from casedesk.hooks import emit as hooks
 from casedesk.notify.outbox import queue_for_event
 from casedesk.notify.staff import queue_for_change, queue_for_records
 from casedesk.sla import clock
@@ -321,6 +322,7 @@ def open_case(
     written = sla_state.write(case, states, at, new=True)
     queue_for_event(case, opened, metrics=written.rows)  # the requester's notification rows, with the event
     queue_for_change(case, opened, at)  # the people the policy names for this opening (PTC: S0's manager)
+    hooks.for_event(case, opened)  # webhook deliveries (case.opened), committed with the case
     _record_entitlement(case, policy, at)
     return case
 
@@ -379,6 +381,7 @@ def _change(
     queue_for_records(case, written.records, written.rows, now)  # the desk's people: warnings and breaches
     queue_for_event(case, event)  # the requester's notification rows, committed with the event (notify/)
     queue_for_change(case, event, now)
+    hooks.for_change(case, written.records, event, now)  # webhook deliveries, committed with the event
     return case
 
 
@@ -389,6 +392,7 @@ def bring_clocks_to(case: Case, now: datetime) -> Case:
     event of its own; as of an instant before the case's last change, it changes nothing."""
     written = sla_state.refresh(case, max(now, case.updated_at))
     queue_for_records(case, written.records, written.rows, now)
+    hooks.for_records(case, written.records, now)
     return case
 
 
@@ -409,6 +413,7 @@ def bring_many_clocks_to(cases: Sequence[Case], now: datetime) -> None:
     _update_each(Case, cases, sla_state.KEPT)
     for case, p in planned:
         queue_for_records(case, p.records, p.rows, now)
+    hooks.for_batch([(case, p.records) for case, p in planned], now)  # one query for the batch's desks
 
 
 def _update_each(model: type[models.Model], objs: Sequence[models.Model], names: Sequence[str]) -> None:

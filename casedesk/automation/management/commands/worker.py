@@ -21,6 +21,7 @@ from django.db import close_old_connections
 
 from casedesk.automation.health import uses_redis
 from casedesk.automation.sweep import sweep, worker_name
+from casedesk.hooks.sending import deliver_due
 from casedesk.notify.sending import send_due
 
 log = logging.getLogger(__name__)
@@ -58,9 +59,11 @@ class Command(BaseCommand):
         if opts["once"]:
             swept = sweep(opts["at"])
             run = send_due(now=opts["at"])
+            hooks = deliver_due(now=opts["at"])
             self.stdout.write(
                 f"swept {swept.cases} cases in {swept.seconds * 1000:.0f} ms; "
-                f"e-mail: {run.sent} sent, {run.queued} to retry, {run.failed} failed"
+                f"e-mail: {run.sent} sent, {run.queued} to retry, {run.failed} failed; "
+                f"webhooks: {hooks.delivered} delivered, {hooks.retrying} to retry, {hooks.gave_up} given up"
             )
             return
         stop = threading.Event()
@@ -126,6 +129,7 @@ class Command(BaseCommand):
             try:
                 sweep()
                 send_due()  # rows whose task was lost, and staff e-mail held for the desk's opening
+                deliver_due()  # webhook retries whose time has come, and deliveries whose task was lost
             except Exception:  # the database went away, a bug in one case: logged, the next sweep tries again
                 log.exception("sweep failed")
             finally:

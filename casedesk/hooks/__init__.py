@@ -1,0 +1,1 @@
+"""Webhooks: a desk's subscriptions (a URL, a secret, the events wanted) and the signed deliveries posted to them."""
