@@ -66,6 +66,10 @@ class LedgerError(CaseError):
     """A ledger write that is refused; the message says why, in the agent's or the customer's words."""
 
 
+class Overdraw(LedgerError):
+    """Refused because it would take hours or credit below what the contract's overdraft allows (the API's 409)."""
+
+
 def _now(at: datetime | None) -> datetime:
     t = at or timezone.now()
     if timezone.is_naive(t):
@@ -377,7 +381,7 @@ def _plan_hours(contract: Contract, hours: Decimal, on: date) -> list[LedgerEntr
         else:
             message = gettext("not enough hours: %(left)s h left, %(hours)s h asked, no overdraft%(why)s")
         why = _expired_words(contract, on)
-        raise LedgerError(message % {"left": total, "hours": hours, "overdraft": contract.overdraft_hours, "why": why})
+        raise Overdraw(message % {"left": total, "hours": hours, "overdraft": contract.overdraft_hours, "why": why})
     entries, rest = [], hours
     for b in usable:
         if rest <= 0:
@@ -423,7 +427,7 @@ def plan_time(
         assert contract is not None
         left = credit_left(contract)
         if left - price < -contract.overdraft_credit:
-            raise LedgerError(
+            raise Overdraw(
                 gettext("not enough credit: %(left)s %(cur)s left, %(price)s %(cur)s asked (%(hours)s h at %(rate)s)")
                 % {"left": left, "cur": currency, "price": price, "hours": quantity, "rate": rate}
             )
@@ -532,7 +536,7 @@ def correct(
                 fields["amount"] = -price_left if price_left else None
         reduces_credit = entry.kind == Kind.PURCHASE and name == "amount" and contract is not None
         if reduces_credit and contract is not None and credit_left(contract) - quantity < -contract.overdraft_credit:
-            raise LedgerError(
+            raise Overdraw(
                 gettext("the credit left (%(left)s %(cur)s) cannot go below zero: correct drawdowns first")
                 % {"left": credit_left(contract), "cur": contract.currency}
             )

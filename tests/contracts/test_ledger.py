@@ -244,7 +244,7 @@ def test_two_six_hour_drawdowns_at_once_on_a_ten_hour_block_one_is_refused(sx: D
     ledger.purchase_hours(contract, "10", at=at(2026, 5, 1))
     a, b = (case_of(sx, alice, contract, at(2026, 6, 1, h)) for h in (9, 10))
     errors = _together(lambda: log(a, "6", at(2026, 6, 1, 11)), lambda: log(b, "6", at(2026, 6, 1, 11)))
-    assert len(errors) == 1 and isinstance(errors[0], ledger.LedgerError), errors
+    assert len(errors) == 1 and isinstance(errors[0], ledger.Overdraw), errors
     assert "not enough hours: 4.00 h left, 6.00 h asked" in str(errors[0])
     assert ledger.hours_left(contract, date(2026, 6, 1)) == D("4.00")
     assert LedgerEntry.objects.filter(kind="drawdown").count() == 1

@@ -76,7 +76,7 @@ def test_sbp_credit_is_drawn_at_the_sbp_rate_and_never_below_zero(dy: Desk) -> N
     assert case.events.get(kind="time_logged").data["hours"] == "2.50"  # the hours worked: on the event
     log(case, "1", "on_site", at(2026, 6, 1, 12))  # flat: the price whatever the hours
     assert ledger.credit_left(contract) == D("2000.00")
-    with pytest.raises(services.CaseError, match=re.escape("not enough credit: 2000.00 CZK left, 2400.00 CZK asked")):
+    with pytest.raises(ledger.Overdraw, match=re.escape("not enough credit: 2000.00 CZK left, 2400.00 CZK asked")):
         log(case, "2", when=at(2026, 6, 1, 13))
     assert ledger.credit_left(contract) == D("2000.00") and case.events.filter(kind="time_logged").count() == 2
     assert ledger.balance(contract, date(2026, 6, 1)).hours_left is None  # no hour blocks on an SBP contract
