@@ -67,9 +67,15 @@ def test_the_delivery_is_enqueued_as_a_task_once_the_change_commits(
 
 def test_a_rolled_back_change_leaves_no_delivery(plm: Desk, receiver: Receiver) -> None:
     subscribe(plm, receiver.url, "case.opened")
-    with pytest.raises(RuntimeError), transaction.atomic():
-        open_case(plm)
-        raise RuntimeError("the caller fails after the case was written")
+
+    def open_then_fail() -> None:
+        with transaction.atomic():
+            open_case(plm)
+            assert Delivery.objects.count() == 1
+            raise RuntimeError("the caller fails after the case was written")
+
+    with pytest.raises(RuntimeError):
+        open_then_fail()
     assert not Delivery.objects.exists()
 
 
