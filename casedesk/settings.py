@@ -7,6 +7,8 @@ CASEDESK_VAR          directory for the SQLite file and runtime state (default .
 DATABASE_URL          e.g. postgres://postgres@127.0.0.1:5432/casedesk (default SQLite)
 REDIS_URL             e.g. redis://127.0.0.1:6379/0: the task queue in Redis (default: in the database)
 CASEDESK_SWEEP_INTERVAL seconds between a worker's SLA sweeps (default 10)
+CASEDESK_HOOKS_TIMEOUT  seconds a webhook receiver has to answer (default 10)
+CASEDESK_HOOKS_PAUSE_AFTER webhook deliveries given up in a row that pause a subscription (default 10)
 CASEDESK_TEST_DB_SUFFIX  suffix for test database names, for parallel runs
 """
 
@@ -207,6 +209,9 @@ CONTENT_SECURITY_POLICY = {
 TASK_QUEUES = ["default", "mail"]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CASEDESK_SWEEP_INTERVAL = float(os.environ.get("CASEDESK_SWEEP_INTERVAL", "10"))
+# Webhooks (casedesk.hooks): a receiver's time to answer; deliveries given up in a row before a pause.
+CASEDESK_HOOKS_TIMEOUT = float(os.environ.get("CASEDESK_HOOKS_TIMEOUT", "10"))
+CASEDESK_HOOKS_PAUSE_AFTER = int(os.environ.get("CASEDESK_HOOKS_PAUSE_AFTER", "10"))
 if REDIS_URL:
     INSTALLED_APPS += ["django_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}

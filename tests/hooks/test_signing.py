@@ -57,3 +57,20 @@ def test_any_one_of_several_signatures_may_match() -> None:
     t = int(NOW.timestamp())
     header = f"t={t},v1={'0' * 64},v1={signing.sign(SECRET, BODY, t)}"
     assert verify(SECRET, header, BODY, NOW) == t
+
+
+def test_the_readmes_receiver_accepts_a_delivery_and_refuses_a_tampered_one() -> None:
+    import time
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("### Webhooks") :]
+    code = section[section.index("```python\n") + len("```python\n") :]
+    namespace: dict[str, object] = {}
+    exec(code[: code.index("```")], namespace)
+    readme_verify = namespace["verify"]
+    assert callable(readme_verify)
+    now = datetime.fromtimestamp(time.time(), UTC)
+    assert readme_verify(SECRET, signing.header(SECRET, BODY, now), BODY) is True
+    assert readme_verify(SECRET, signing.header(SECRET, BODY, now), BODY + b" ") is False
+    assert readme_verify(SECRET, signing.header(SECRET, BODY, now - timedelta(minutes=6)), BODY) is False
