@@ -9,6 +9,7 @@ REDIS_URL             e.g. redis://127.0.0.1:6379/0: the task queue in Redis (de
 CASEDESK_SWEEP_INTERVAL seconds between a worker's SLA sweeps (default 10)
 CASEDESK_HOOKS_TIMEOUT  seconds a webhook receiver has to answer (default 10)
 CASEDESK_HOOKS_PAUSE_AFTER webhook deliveries given up in a row that pause a subscription (default 10)
+CASEDESK_API_RATE     JSON API requests a caller may make a minute before 429 (default 600; 0: no limit)
 CASEDESK_TEST_DB_SUFFIX  suffix for test database names, for parallel runs
 """
 
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "casedesk.api.ratelimit.RateLimitMiddleware",  # 429 past CASEDESK_API_RATE API requests a minute
     "casedesk.api.idempotency.IdempotencyMiddleware",  # a retried API POST with the same key runs once
     # The portal's language: the signed-in requester's contact language, else Accept-Language, else English;
     # staff pages stay English for now. Django's LocaleMiddleware underneath.
@@ -208,6 +210,7 @@ CONTENT_SECURITY_POLICY = {
 # worker sweeps the database itself every CASEDESK_SWEEP_INTERVAL seconds (the health check allows 3x that).
 TASK_QUEUES = ["default", "mail"]
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CASEDESK_API_RATE = int(os.environ.get("CASEDESK_API_RATE", "600"))
 CASEDESK_SWEEP_INTERVAL = float(os.environ.get("CASEDESK_SWEEP_INTERVAL", "10"))
 # Webhooks (casedesk.hooks): a receiver's time to answer; deliveries given up in a row before a pause.
 CASEDESK_HOOKS_TIMEOUT = float(os.environ.get("CASEDESK_HOOKS_TIMEOUT", "10"))

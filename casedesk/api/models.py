@@ -80,3 +80,17 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} of {self.caller}: {self.status}"
+
+
+class RateWindow(models.Model):
+    """Requests of one caller in one minute, counted by an atomic upsert (see casedesk.api.ratelimit)."""
+
+    caller = models.CharField(max_length=80)
+    minute = models.BigIntegerField(help_text="Unix time // 60")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["caller", "minute"], name="rate_caller_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.caller} at minute {self.minute}: {self.count}"
