@@ -244,9 +244,14 @@ def _manager(user: User, desk_id: int) -> None:
 # --- Saving through the models' checks -----------------------------------------------------------------------
 
 
-def invalid(errors: dict[str, list[str]]) -> HttpResponse:
-    """400 problem details naming each field, in the shape of the API's own validation errors."""
-    rows = [{"field": field, "message": message} for field, messages in errors.items() for message in messages]
+def invalid(errors: dict[str, list[str]], where: str = "body") -> HttpResponse:
+    """400 problem details naming each field the way the API's own validation errors do: a field of the
+    request body as `body.zone`, a query parameter by its name (`where=""`)."""
+    rows = [
+        {"field": ".".join(p for p in (where, field) if p and p != "__all__") or "body", "message": message}
+        for field, messages in errors.items()
+        for message in messages
+    ]
     body = {
         "type": "about:blank",
         "title": "Bad request",
@@ -258,9 +263,7 @@ def invalid(errors: dict[str, list[str]]) -> HttpResponse:
 
 
 def _refusal(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {("body" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
-    return {"body": exc.messages}
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
 def _save(obj: Model, **extra_errors: list[str]) -> HttpResponse | None:
@@ -359,14 +362,15 @@ def _cursor(c: Company) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _after(cursor: str) -> Q:
+def _after(cursor: str) -> Q | None:
+    """The companies after a cursor's; None when the cursor is not one this API gave out."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         name, pk = json.loads(raw)
-        if not isinstance(name, str) or not isinstance(pk, int) or isinstance(pk, bool):
-            raise ValueError
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise HttpError(400, "cursor: not a cursor this API gave out; start again without it") from None
+        return None
+    if not isinstance(name, str) or not isinstance(pk, int) or isinstance(pk, bool):
+        return None
     return Q(name__gt=name) | Q(name=name, pk__gt=pk)
 
 
@@ -380,7 +384,7 @@ def list_companies(
     q: str | None = Query(None, max_length=200),
     cursor: str | None = Query(None, max_length=500),
     limit: int = Query(50, ge=1, le=200),
-) -> CompanyPage:
+) -> CompanyPage | HttpResponse:
     """The companies of the caller's desks by name: `desk` (a slug) narrows to one desk, `q` searches names;
     `limit` per page (1-200) and the `next_cursor` of a page for the next one."""
     qs = _on_desks(Company.objects.select_related("desk", "account_manager"), _desk_ids(request), "desk_id")
@@ -389,7 +393,10 @@ def list_companies(
     if q:
         qs = qs.filter(name__icontains=q)
     if cursor:
-        qs = qs.filter(_after(cursor))
+        after = _after(cursor)
+        if after is None:
+            return invalid({"cursor": ["not a cursor this API gave out: start again without it"]}, where="")
+        qs = qs.filter(after)
     rows = list(qs.order_by("name", "pk")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]

@@ -54,7 +54,8 @@ def send(method: str, path: str, who: str, body: dict, scope: str = "write") -> 
 
 
 def fields(body: dict) -> set[str]:
-    return {e["field"] for e in body.get("errors", [])}
+    """The fields a 400 names; a body field is named like the API's own validation errors (`body.zone`)."""
+    return {e["field"].removeprefix("body.") for e in body.get("errors", [])}
 
 
 def test_an_agent_creates_a_company_a_site_and_a_contact_and_reads_them_back(plm: Desk) -> None:
@@ -102,6 +103,7 @@ def test_a_bad_zone_is_a_400_naming_zone_and_nothing_is_saved(plm: Desk) -> None
     status, body = send("post", f"/{cid}/sites", "bob", {"name": "Moon", "country": "SE", "zone": "Mars/Olympus"})
     assert status == 400
     assert fields(body) == {"zone"} and "Mars/Olympus" in body["detail"]
+    assert [e["field"] for e in body["errors"]] == ["body.zone"] and body["detail"].startswith("body.zone: ")
     status, body = send("patch", f"/{cid}/contacts/{alice.pk}", "bob", {"zone": "Europe/Stokholm"})
     assert status == 400 and fields(body) == {"zone"}
     alice.refresh_from_db()
@@ -183,6 +185,7 @@ def test_a_tier_the_desks_policy_does_not_know_is_a_400_naming_tier(plm: Desk) -
     status, refused = send("post", f"/{cid}/contracts", "carol", body)
     assert status == 400
     assert fields(refused) == {"tier"} and "platinum" in refused["detail"]
+    assert refused["errors"][0]["field"] == "body.tier"  # as the API names any bad body field
     assert refused["type"] == "about:blank" and refused["status"] == 400
     status, refused = send("patch", f"/{cid}/contracts/{contract.pk}", "carol", {"tier": "gold"})
     assert status == 400 and fields(refused) == {"tier"}
@@ -231,13 +234,15 @@ def test_a_read_only_token_cannot_write(plm: Desk) -> None:
 def test_bad_input_is_a_400_never_a_500(plm: Desk) -> None:
     alice, _ = customer(plm, country="SE", zone="Europe/Stockholm")
     cid = alice.company_id
-    assert send("post", "", "bob", {"name": "X", "country": "Sweden"})[0] == 400
+    status, refused = send("post", "", "bob", {"name": "X", "country": "Sweden"})
+    assert status == 400 and [e["field"] for e in refused["errors"]] == ["body.country"]
     assert send("post", f"/{cid}/contacts", "bob", {"name": "X", "email": "not an address"})[0] == 400
     assert send("patch", f"/{cid}", "bob", {"name": None})[0] == 400
     body = {"starts_on": "2026-01-01", "ends_on": "2026-12-31", "targets": {"high": {"response": 8}}}
     status, refused = send("post", f"/{cid}/contracts", "carol", body)
     assert status == 400 and fields(refused) == {"targets"}
-    assert get("?cursor=bm9wZQ", "bob")[0] == 400
+    status, refused = get("?cursor=bm9wZQ", "bob")
+    assert status == 400 and [e["field"] for e in refused["errors"]] == ["cursor"]
     assert get("?limit=0", "bob")[0] == 400
     assert get("/abc", "bob")[0] in {400, 404}
 
@@ -260,3 +265,24 @@ def test_pagination_returns_every_company_once(plm: Desk) -> None:
     assert pages == 4
     status, found = get("?q=bolag&desk=plm-group", "bob")
     assert len(found["items"]) == 3
+
+
+def test_a_page_of_companies_costs_the_same_queries_for_3_or_30(plm: Desk) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = token("bob", "read")
+    carol = User.objects.get(username="carol")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert Client().get(API + "?limit=50", **headers).status_code == 200
+        return len(ctx.captured_queries)
+
+    for n in range(3):
+        Company.objects.create(desk=plm, name=f"Small {n}", country="SE", account_manager=carol)
+    queries()  # the token's first use writes its last_used_at
+    few = queries()
+    for n in range(27):
+        Company.objects.create(desk=plm, name=f"More {n}", country="NO", account_manager=carol)
+    assert queries() == few
