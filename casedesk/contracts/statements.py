@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -64,6 +65,30 @@ class Balances:
 
     def credit_rows(self) -> list[tuple[str, Decimal]]:
         return sorted(self.credit.items())
+
+
+class Row(NamedTuple):
+    """A ledger entry as a statement reads it (`values_list`, in this order)."""
+
+    id: int
+    at: datetime
+    kind: str
+    grace_calls: int  # the entry's `count`
+    hours: Decimal | None
+    amount: Decimal | None
+    currency: str
+    service_type: str
+    note: str
+    corrects_id: int | None
+    block_id: int | None
+    case__number: str | None
+    rate__name: str | None
+    base: str  # the kind it counts as (a correction: the corrected entry's)
+    block_key: int | None  # the hour block its hours belong to
+    last_day: date | None  # that block's last day of use
+
+
+ROW_FIELDS = tuple(name if name != "grace_calls" else "count" for name in Row._fields)
 
 
 @dataclass(frozen=True)
@@ -143,25 +168,11 @@ class Statement:
     def bought_rows(self) -> list[tuple[str, Decimal]]:
         return sorted(self.bought.items())
 
-    def entries(self) -> Iterator[LedgerEntry]:
-        """The period's ledger entries, oldest first, streamed."""
+    def entries(self) -> Iterator[Row]:
+        """The period's ledger entries, oldest first, streamed (plain rows: no model instances to build)."""
         qs = _entries(self.company, self.contract, self.as_of_entry).filter(at__gte=self.since, at__lt=self.until)
-        qs = qs.annotate(base=_base_kind(), block_key=_block_id(), last_day=_last_day())
-        qs = qs.select_related("case", "rate").order_by("at", "id")
-        only = (
-            "id",
-            "at",
-            "kind",
-            "count",
-            "hours",
-            "amount",
-            "currency",
-            "service_type",
-            "note",
-            "corrects_id",
-            "block_id",
-        )
-        return qs.only(*only, "case__number", "rate__name").iterator(chunk_size=2000)
+        qs = qs.annotate(base=_base_kind(), block_key=_block_id(), last_day=_last_day()).order_by("at", "id")
+        return map(Row._make, qs.values_list(*ROW_FIELDS).iterator(chunk_size=2000))
 
     def lines(self) -> Iterator[Line]:
         """One line per entry of the period with the running balances after it, and one line where an hour
@@ -171,6 +182,7 @@ class Statement:
         credit = dict(self.opening.credit)
         zone = ZoneInfo(self.zone)
         ends: dict[date, datetime] = {}  # a block's last day -> the instant it expires (00:00 the day after)
+        words = _Words()  # in the language active now, looked up once
 
         def end_of(day: date) -> datetime:
             if day not in ends:
@@ -190,28 +202,26 @@ class Statement:
 
         for e in self.entries():
             yield from expire(e.at)
-            base = e.base  # type: ignore[attr-defined]
-            last = e.last_day  # type: ignore[attr-defined]
+            base, last = e.base, e.last_day
             credit_after = billed = None
             if base in BALANCE_KINDS and e.hours is not None:
                 if last is None or e.at < end_of(last):  # an expired block's hours do not count any more
                     hours += e.hours
-                    block = e.block_key  # type: ignore[attr-defined]
-                    if block in left:
-                        left[block] += e.hours
+                    if e.block_key in left:
+                        left[e.block_key] += e.hours
             elif base in BALANCE_KINDS and e.amount is not None:
                 credit[e.currency] = credit_after = credit.get(e.currency, ZERO) + e.amount
             elif base in BILLED_KINDS and e.amount is not None:
                 billed = e.amount
             yield Line(
-                entry=e.pk,
+                entry=e.id,
                 at=e.at.astimezone(zone),
                 kind=e.kind,
-                what=_what(e),
-                case=e.case.number if e.case is not None else "",
+                what=words.what(e),
+                case=e.case__number or "",
                 service_type=e.service_type,
-                rate=e.rate.name if e.rate is not None else "",
-                count=e.count,
+                rate=e.rate__name or "",
+                count=e.grace_calls,
                 hours=e.hours,
                 amount=e.amount,
                 currency=e.currency,
@@ -232,14 +242,23 @@ def _expiry(block: int, last: date, at: datetime, hours: Decimal, balance: Decim
     )  # fmt: skip
 
 
-def _what(e: LedgerEntry) -> str:
-    if e.kind == Kind.CORRECTION:
-        return gettext("correction of #%(entry)s") % {"entry": e.corrects_id}
-    if e.kind == Kind.PPI_DEDUCTION:
-        return gettext("PPI #%(ppi)s deducted from the block #%(block)s") % {"ppi": e.corrects_id, "block": e.block_id}
-    if e.kind == Kind.PURCHASE:
-        return pgettext("ledger", "hour block bought") if e.hours is not None else pgettext("ledger", "credit bought")
-    return kind_words(e.kind)
+class _Words:
+    """The kinds in words, and the words of corrections and deductions, translated once per statement."""
+
+    def __init__(self) -> None:
+        self.kinds = {kind: kind_words(kind) for kind in Kind.values}
+        self.block, self.credit = pgettext("ledger", "hour block bought"), pgettext("ledger", "credit bought")
+        self.correction = gettext("correction of #%(entry)s")
+        self.deduction = gettext("PPI #%(ppi)s deducted from the block #%(block)s")
+
+    def what(self, e: Row) -> str:
+        if e.kind == Kind.CORRECTION:
+            return self.correction % {"entry": e.corrects_id}
+        if e.kind == Kind.PPI_DEDUCTION:
+            return self.deduction % {"ppi": e.corrects_id, "block": e.block_id}
+        if e.kind == Kind.PURCHASE:
+            return self.block if e.hours is not None else self.credit
+        return self.kinds.get(e.kind, e.kind)
 
 
 def _entries(company: Company, contract: Contract | None, as_of_entry: int) -> QuerySet[LedgerEntry]:
