@@ -57,6 +57,7 @@ FONT_DIRS = [
 ]
 CENT = Decimal("0.01")
 FORMATS = {"", "csv", "pdf"}
+FORMULA_STARTS = frozenset("=+-@\t\r")
 PAGE_LINES = 500  # lines shown on a page; the CSV and the PDF have every line
 
 
@@ -70,6 +71,12 @@ def filename(st: Statement, ext: str) -> str:
     return f"statement-{scope}-{st.start:%Y-%m-%d}-{st.end:%Y-%m-%d}.{ext}"
 
 
+def text_cell(text: str) -> str:
+    """Free text (a note, a rate's name) as a spreadsheet shows it, never as a formula: a leading = + - @ gets
+    an apostrophe (OWASP's CSV injection advice); numbers are written by decimal_text and left as they are."""
+    return f"'{text}" if text[:1] in FORMULA_STARTS else text
+
+
 def line_row(line: Line) -> list[str]:
     return [
         str(line.entry),
@@ -77,9 +84,9 @@ def line_row(line: Line) -> list[str]:
         f"{line.at:%H:%M}",
         line.kind,
         line.what,
-        line.case,
-        line.service_type,
-        line.rate,
+        text_cell(line.case),
+        text_cell(line.service_type),
+        text_cell(line.rate),
         str(line.count) if line.count else "",
         decimal_text(line.hours),
         decimal_text(line.amount),
@@ -88,7 +95,7 @@ def line_row(line: Line) -> list[str]:
         decimal_text(line.credit_balance),
         decimal_text(line.billed),
         str(line.corrects) if line.corrects is not None else "",
-        line.note,
+        text_cell(line.note),
     ]
 
 

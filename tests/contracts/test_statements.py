@@ -283,6 +283,16 @@ def test_csv_rows_are_the_lines(ledger: Ledger) -> None:
     ]
 
 
+def test_csv_text_is_never_a_formula(ledger: Ledger) -> None:
+    ledger.add("evil", Kind.CHARGE, at(11, 20), amount="-5.00", currency="CAD", note='=HYPERLINK("http://x.test")')
+    rows = list(
+        csv.DictReader(io.StringIO("".join(statement_files.csv_text(statement_files.csv_rows(november(ledger))))))
+    )
+    evil = next(r for r in rows if r["entry"] == str(ledger.ids["evil"]))
+    assert evil["note"] == '\'=HYPERLINK("http://x.test")'
+    assert evil["amount"] == "-5.00"  # numbers stay numbers
+
+
 def test_pdf_names_the_company_in_a_unicode_font(ledger: Ledger) -> None:
     data = statement_files.pdf_bytes(november(ledger))
     assert data.startswith(b"%PDF-")
