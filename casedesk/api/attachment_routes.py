@@ -54,6 +54,13 @@ class UploadOut(Schema):
     attachments: list[AttachmentOut]
 
 
+def _case(request: HttpRequest, number: str) -> Case:
+    """The case through the console's or the portal's getter (no case number holds a NUL character)."""
+    if "\x00" in number:
+        raise access.CaseNotFound("No case with this number.")
+    return visible(request, number)
+
+
 def _files_for(request: HttpRequest, case: Case) -> QuerySet[Attachment]:
     """The case's files the caller may see: all of them for staff, the public events' for a requester."""
     qs = Attachment.objects.filter(case=case)
@@ -71,14 +78,14 @@ def attachment_out(a: Attachment) -> AttachmentOut:
 @router.get("/{number}/attachments", response=list[AttachmentOut])
 def list_attachments(request: HttpRequest, number: str) -> list[AttachmentOut]:
     """The files of the case, oldest first (a requester: those of the opening and the public replies)."""
-    case = visible(request, number)
+    case = _case(request, number)
     return [attachment_out(a) for a in _files_for(request, case).order_by("uploaded_at", "pk")]
 
 
 @router.get("/{number}/attachments/{attachment_id}", openapi_extra=BINARY)
 def download(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
     """The file's bytes, always as a download under its cleaned name; 404 for a file the caller may not see."""
-    case = visible(request, number)
+    case = _case(request, number)
     att = _files_for(request, case).filter(pk=attachment_id).first()
     if att is None:
         raise HttpError(404, "No such file.")
@@ -129,10 +136,12 @@ def upload(
     upload is a comment; staff's an internal note, or a public reply with `public=true`. 413 when a file is
     over the size limit, 400 when its kind is not accepted: nothing is stored then."""
     user = writer(request)
-    case = visible(request, number)
-    if len(note) > 100_000:
-        raise HttpError(400, "note: at most 100000 characters")
+    case = _case(request, number)
+    if len(note) > 100_000 or "\x00" in note:
+        raise HttpError(400, "note: at most 100000 characters, and no NUL character")
     uploads: list[DjangoUpload] = list(files)
+    for f in uploads:  # the type the client declared, kept as text a database stores
+        f.content_type = "".join(ch for ch in (f.content_type or "") if ch.isprintable()) or "application/octet-stream"
     _check(uploads)
     requester = access.contact_of(user) is not None
     with services.recording() as written:

@@ -24,6 +24,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import field_validator
 
 from casedesk.accounts.models import Company, Contact, Contract, Site
 from casedesk.api.auth import AUTH, caller, writer
@@ -41,6 +42,28 @@ CURRENCY = r"^[A-Z]{3}$"
 # --- Schemas -------------------------------------------------------------------------------------------------
 
 
+def has_nul(value: Any) -> bool:
+    """A NUL character anywhere in a value (text, or a JSON document's keys and values): PostgreSQL stores none."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+class In(Schema):
+    """A request body: no field may hold a NUL character (a 400 naming it, never a database error)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if has_nul(value):
+            raise ValueError("may not contain NUL characters")
+        return value
+
+
 class CompanyOut(Schema):
     id: int
     desk: str
@@ -55,7 +78,7 @@ class CompanyPage(Schema):
     next_cursor: str | None  # pass it as `cursor` for the next page; null on the last one
 
 
-class CompanyIn(Schema):
+class CompanyIn(In):
     desk: str | None = Field(None, description="desk slug; may be left out by a member of exactly one desk")
     name: str = Field(..., min_length=1, max_length=200)
     country: str = Field(..., pattern=COUNTRY, description="ISO 3166 code, e.g. SE")
@@ -63,7 +86,7 @@ class CompanyIn(Schema):
     account_manager: str | None = Field(None, description="username of a member of the desk")
 
 
-class CompanyPatch(Schema):
+class CompanyPatch(In):
     name: str | None = Field(None, min_length=1, max_length=200)
     country: str | None = Field(None, pattern=COUNTRY)
     nda_signed: bool | None = None
@@ -78,13 +101,13 @@ class SiteOut(Schema):
     zone: str  # IANA zone; "" = unknown: the calendar's own zone applies (POLICIES 0.25)
 
 
-class SiteIn(Schema):
+class SiteIn(In):
     name: str = Field(..., min_length=1, max_length=200)
     country: str = Field(..., pattern=COUNTRY)
     zone: str = Field("", max_length=64, description="IANA zone like Europe/Oslo; blank = unknown")
 
 
-class SitePatch(Schema):
+class SitePatch(In):
     name: str | None = Field(None, min_length=1, max_length=200)
     country: str | None = Field(None, pattern=COUNTRY)
     zone: str | None = Field(None, max_length=64)
@@ -103,7 +126,7 @@ class ContactOut(Schema):
     online_licensing: bool
 
 
-class ContactIn(Schema):
+class ContactIn(In):
     name: str = Field(..., min_length=1, max_length=200)
     email: str = Field(..., max_length=254)
     site: int | None = None
@@ -114,7 +137,7 @@ class ContactIn(Schema):
     online_licensing: bool = False
 
 
-class ContactPatch(Schema):
+class ContactPatch(In):
     name: str | None = Field(None, min_length=1, max_length=200)
     phone: str | None = Field(None, max_length=50)
     language: str | None = Field(None, pattern=LANGUAGE, max_length=10)
@@ -123,7 +146,7 @@ class ContactPatch(Schema):
     online_licensing: bool | None = None
 
 
-class ProductLine(Schema):
+class ProductLine(In):
     product: str = Field(..., max_length=100)
     version: str = Field("", max_length=50)
 
@@ -150,7 +173,7 @@ class ContractOut(Schema):
     targets: dict[str, Any]  # {"urgent": {"response": "2h"}}: the contract's own targets over the policy's
 
 
-class ContractIn(Schema):
+class ContractIn(In):
     starts_on: date
     ends_on: date
     tier: str = Field("", max_length=50, description="a tier or level of the desk's policy")
@@ -169,7 +192,7 @@ class ContractIn(Schema):
     targets: dict[str, Any] = Field(default_factory=dict)
 
 
-class ContractPatch(Schema):
+class ContractPatch(In):
     starts_on: date | None = None
     ends_on: date | None = None
     tier: str | None = Field(None, max_length=50)
@@ -369,7 +392,7 @@ def _after(cursor: str) -> Q | None:
         name, pk = json.loads(raw)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         return None
-    if not isinstance(name, str) or not isinstance(pk, int) or isinstance(pk, bool):
+    if not isinstance(name, str) or has_nul(name) or not isinstance(pk, int) or isinstance(pk, bool):
         return None
     return Q(name__gt=name) | Q(name=name, pk__gt=pk)
 
@@ -382,12 +405,17 @@ def list_companies(
     request: HttpRequest,
     desk: str | None = None,
     q: str | None = Query(None, max_length=200),
-    cursor: str | None = Query(None, max_length=500),
+    cursor: str | None = Query(None, max_length=4000),
     limit: int = Query(50, ge=1, le=200),
 ) -> CompanyPage | HttpResponse:
     """The companies of the caller's desks by name: `desk` (a slug) narrows to one desk, `q` searches names;
     `limit` per page (1-200) and the `next_cursor` of a page for the next one."""
     qs = _on_desks(Company.objects.select_related("desk", "account_manager"), _desk_ids(request), "desk_id")
+    bad = {
+        k: ["may not contain NUL characters"] for k, v in (("desk", desk), ("q", q), ("cursor", cursor)) if has_nul(v)
+    }
+    if bad:
+        return invalid(bad, where="")
     if desk:
         qs = qs.filter(desk__slug=desk)
     if q:
@@ -483,9 +511,11 @@ def list_contacts(
     request: HttpRequest,
     company_id: int,
     email: str | None = Query(None, max_length=254),
-) -> list[ContactOut]:
+) -> list[ContactOut] | HttpResponse:
     """The company's contacts; `email` finds one by address, case ignored."""
     qs = Contact.objects.filter(company=_company(request, company_id))
+    if has_nul(email):
+        return invalid({"email": ["may not contain NUL characters"]}, where="")
     if email:
         qs = qs.filter(email__iexact=email)
     return [contact_out(c) for c in qs.order_by("name", "pk")]

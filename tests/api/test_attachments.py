@@ -160,3 +160,11 @@ def test_a_read_only_token_cannot_upload(case: Case) -> None:
     r = upload(case, "bob", log(), scope="read")
     assert r.status_code == 403
     assert Attachment.objects.count() == 0
+
+
+def test_a_nul_in_the_number_or_the_note_is_refused_without_a_server_error(case: Case) -> None:
+    r = Client().get(f"/api/v1/cases/{case.number}%00/attachments", **token("bob", "read"))
+    assert r.status_code == 404
+    r = upload(case, "bob", log(), note="bad\x00note")
+    assert r.status_code == 400
+    assert Attachment.objects.count() == 0

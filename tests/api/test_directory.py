@@ -7,6 +7,8 @@ IANA names or blank (0.25), and a contract only for a company of its own desk (0
 
 from __future__ import annotations
 
+import base64
+import json
 from decimal import Decimal
 
 import pytest
@@ -286,3 +288,28 @@ def test_a_page_of_companies_costs_the_same_queries_for_3_or_30(plm: Desk) -> No
     for n in range(27):
         Company.objects.create(desk=plm, name=f"More {n}", country="NO", account_manager=carol)
     assert queries() == few
+
+
+def test_a_nul_character_is_a_400_naming_the_field_on_every_database(plm: Desk) -> None:
+    alice, _ = customer(plm, country="SE", zone="Europe/Stockholm")
+    cid = alice.company_id
+    status, refused = send("post", "", "bob", {"name": "Volvo\x00", "country": "SE"})
+    assert status == 400 and fields(refused) == {"name"}
+    body = {"starts_on": "2026-01-01", "ends_on": "2026-12-31", "targets": {"high\x00": {"response": "8h"}}}
+    assert send("post", f"/{cid}/contracts", "carol", body)[0] == 400
+    body = {"starts_on": "2026-01-01", "ends_on": "2026-12-31", "products": [{"product": "SW\x00"}]}
+    assert send("post", f"/{cid}/contracts", "carol", body)[0] == 400
+    for query, field in [("?q=a%00b", "q"), ("?desk=x%00", "desk"), (f"/{cid}/contacts?email=a%00", "email")]:
+        status, refused = get(query, "bob")
+        assert status == 400 and fields(refused) == {field}, query
+    crafted = base64.urlsafe_b64encode(json.dumps(["a\x00", 1]).encode()).decode()
+    assert get(f"?cursor={crafted}", "bob")[0] == 400
+    assert Company.objects.count() == 1 and Contract.objects.count() == 1
+
+
+def test_a_cursor_for_a_long_name_works(plm: Desk) -> None:
+    for n in range(3):
+        Company.objects.create(desk=plm, name="🛠" * 199 + str(n), country="SE")
+    status, page = get("?limit=1", "bob")
+    status, page = get(f"?limit=1&cursor={page['next_cursor']}", "bob")
+    assert status == 200 and page["items"][0]["name"].endswith("1")
