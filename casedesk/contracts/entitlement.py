@@ -55,6 +55,7 @@ def check(
             refused.append(gettext("the contract ended on %(end)s") % {"end": contract.ends_on})
         if "site" in fields:
             refused += _site(contract, str(intake.get("site") or "").strip(), review)
+        refused += _level(policy, company, contract)
         version = versions.judge(policy, contract, intake, on)
         if version is not None and version.status == NOT_ENTITLED:
             refused.append(version.reason)
@@ -65,6 +66,17 @@ def check(
     if review:
         return Entitlement(NEEDS_REVIEW, tuple(review))
     return Entitlement(ENTITLED)
+
+
+def _level(policy: Policy, company: Company, contract: Contract) -> list[str]:
+    """A level only for solutions bought through the desk (DYTRON's ALC hotline, POLICIES section 3)."""
+    level = (policy.section("levels") or {}).get(contract.tier)
+    if isinstance(level, dict) and level.get("bought_here_only") and not contract.bought_here:
+        return [
+            gettext("%(level)s covers only solutions bought through %(desk)s: this one was bought elsewhere")
+            % {"level": contract.tier, "desk": company.desk.name}
+        ]
+    return []
 
 
 def _site(contract: Contract, site: str, review: list[str]) -> list[str]:

@@ -547,7 +547,9 @@ def _levels(src: Source, value: Any, tiers: set[str]) -> None:
             raise src.error(keys, f"unknown tier {tier!r} (known: {known})")
         if not isinstance(row, dict):
             raise src.error(keys, "{ billing = ..., note = ... } is expected")
-        _unknown(src, keys, row, {"billing", "note"}, "level")
+        _unknown(src, keys, row, {"billing", "note", "bought_here_only"}, "level")
+        if not isinstance(row.get("bought_here_only", False), bool):
+            raise src.error(keys, "bought_here_only must be true or false")
         billing = row.get("billing", "")
         if billing and billing not in LEVEL_BILLING:
             raise src.error(keys, f"unknown billing {billing!r} (known: {', '.join(LEVEL_BILLING)})")

@@ -93,3 +93,25 @@ def test_an_unknown_sender_by_e_mail_gets_a_case_that_is_not_entitled_and_the_ag
     client.force_login(bob)
     page = client.get(f"/console/cases/{case.number}/").content.decode()
     assert 'id="entitlement"' in page and "not entitled: no contract on file for" in page
+
+
+def test_dytron_alc_covers_only_solutions_bought_through_dytron() -> None:
+    # POLICIES section 3: "ALC ... for customers who bought their Dassault solution through DYTRON".
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from casedesk.cases import services
+    from casedesk.cases.models import CaseEvent
+    from tests.cases.factories import customer, desk
+
+    dy = desk("dytron")
+    at = datetime(2026, 11, 3, 10, tzinfo=ZoneInfo("Europe/Prague"))
+    ours, contract = customer(dy, country="CZ", zone="Europe/Prague", tier="ALC")
+    case = services.open_case(dy, requester=ours, contract=contract, subject="Hotline question", at=at)
+    assert CaseEvent.objects.get(case=case, kind="entitlement").data == {"status": "entitled", "reasons": []}
+    contract.bought_here = False
+    contract.save()
+    case = services.open_case(dy, requester=ours, contract=contract, subject="Another question", at=at)
+    verdict = CaseEvent.objects.get(case=case, kind="entitlement").data
+    assert verdict["status"] == "not_entitled"
+    assert verdict["reasons"] == ["ALC covers only solutions bought through DYTRON: this one was bought elsewhere"]

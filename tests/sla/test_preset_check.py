@@ -390,7 +390,7 @@ BROKEN = [
     ),
     pytest.param(
         TIERS + '\n[policy.levels]\ngold = { billing = "contract", price = 3 }  # <-\n',
-        "unknown level setting 'price' (known: billing, note)",
+        "unknown level setting 'price' (known: billing, bought_here_only, note)",
         id="levels-unknown-key",
     ),
     # -- intake -----------------------------------------------------------------
