@@ -83,6 +83,8 @@ def test_console_page_lines_balances_and_links(ledger: Ledger) -> None:
     case_url = reverse("console:case", args=[ledger.case.number])
     assert f'<a href="{case_url}">{ledger.case.number}</a>' in page
     assert f"correction of #{ledger.ids['d2']}" in page
+    # times in the desk's home zone, whoever looks: 23:30 in Toronto is 04:30 UTC the next day
+    assert '<time datetime="2026-11-30T23:30:00-05:00">2026-11-30 23:30</time>' in page
     assert "10.00 hours; credit 500.00 CAD" in page
     assert "8.00 hours; credit 380.00 CAD" in page
     assert "0.00 CAD, 75.00 EUR" in page  # per currency, never one total
