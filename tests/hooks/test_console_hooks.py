@@ -127,3 +127,35 @@ def test_a_manager_pings_pauses_resumes_and_removes(plm: Desk, carol: User, rece
 
 def test_the_navigation_links_the_page(plm: Desk, bob: User) -> None:
     assert f'href="{PAGE}"' in _as(bob).get("/console/").content.decode()
+
+
+def test_the_page_reads_the_same_number_of_queries_for_1_or_15_deliveries(
+    plm: Desk, carol: User, receiver: Receiver
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    subscribe(plm, receiver.url, "case.opened")
+    open_case(plm)
+    client = _as(carol)
+    client.get(PAGE)  # the session and the like, read once
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(PAGE).status_code == 200
+    for _ in range(14):
+        open_case(plm)
+    deliver_due()
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(PAGE).content.decode()
+    assert page.count("case.opened") >= 15 and len(many) == len(one)
+
+
+def test_deliveries_are_read_only_in_the_admin(plm: Desk, receiver: Receiver) -> None:
+    root = User.objects.create_superuser("root", "root@desk.test", "x")
+    sub = subscribe(plm, receiver.url, "case.opened")
+    open_case(plm)
+    client = _as(root)
+    assert client.get("/admin/hooks/delivery/").status_code == 200
+    row = Delivery.objects.get()
+    page = client.get(f"/admin/hooks/delivery/{row.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+    assert sub.secret not in client.get(f"/admin/hooks/subscription/{sub.pk}/change/").content.decode()
