@@ -17,6 +17,7 @@ from ninja import Field, Router, Schema
 from casedesk.accounts.models import Contact
 from casedesk.api.auth import AUTH, writer
 from casedesk.api.case_routes import CaseOut, read_case, staff_case, visible
+from casedesk.api.problems import WRITE
 from casedesk.cases import access, services
 from casedesk.cases.models import Case, CaseCC
 
@@ -97,7 +98,7 @@ def _contact(case: Case, email: str) -> Contact:
     return contact
 
 
-@router.post("/{number}/reply", response=CaseOut)
+@router.post("/{number}/reply", response={200: CaseOut, **WRITE})
 def reply(request: HttpRequest, number: str, body: Text) -> CaseOut:
     """A public reply: from an agent (the first is the response), or the requester's comment."""
     user, case, is_requester = _requester_case(request, number)
@@ -108,7 +109,7 @@ def reply(request: HttpRequest, number: str, body: Text) -> CaseOut:
     return read_case(request, number)
 
 
-@router.post("/{number}/note", response=CaseOut)
+@router.post("/{number}/note", response={200: CaseOut, **WRITE})
 def note(request: HttpRequest, number: str, body: Text) -> CaseOut:
     """An internal note: staff only, never shown to the customer."""
     case = staff_case(request, number)
@@ -116,14 +117,14 @@ def note(request: HttpRequest, number: str, body: Text) -> CaseOut:
     return read_case(request, number)
 
 
-@router.post("/{number}/assign", response=CaseOut)
+@router.post("/{number}/assign", response={200: CaseOut, **WRITE})
 def assign(request: HttpRequest, number: str, body: AssignIn) -> CaseOut:
     case = staff_case(request, number)
     services.assign(case, _member(case, body.assignee), actor=writer(request))
     return read_case(request, number)
 
 
-@router.post("/{number}/priority", response=CaseOut)
+@router.post("/{number}/priority", response={200: CaseOut, **WRITE})
 def priority(request: HttpRequest, number: str, body: PriorityIn) -> CaseOut:
     """Set the priority (severity): pending targets re-timed, recorded breaches kept (POLICIES 0.16)."""
     case = staff_case(request, number)
@@ -131,14 +132,14 @@ def priority(request: HttpRequest, number: str, body: PriorityIn) -> CaseOut:
     return read_case(request, number)
 
 
-@router.post("/{number}/classify", response=CaseOut)
+@router.post("/{number}/classify", response={200: CaseOut, **WRITE})
 def classify(request: HttpRequest, number: str, body: ClassifyIn) -> CaseOut:
     case = staff_case(request, number)
     services.classify(case, body.classification, actor=writer(request))
     return read_case(request, number)
 
 
-@router.post("/{number}/scope", response=CaseOut)
+@router.post("/{number}/scope", response={200: CaseOut, **WRITE})
 def scope(request: HttpRequest, number: str, body: ScopeIn) -> CaseOut:
     """Classify the request by the policy's scope lists: out of scope offers the paid route instead of the SLA."""
     case = staff_case(request, number)
@@ -146,28 +147,28 @@ def scope(request: HttpRequest, number: str, body: ScopeIn) -> CaseOut:
     return read_case(request, number)
 
 
-@router.post("/{number}/status", response=CaseOut)
+@router.post("/{number}/status", response={200: CaseOut, **WRITE})
 def status(request: HttpRequest, number: str, body: StatusIn) -> CaseOut:
     case = staff_case(request, number)
     services.set_status(case, body.status, actor=writer(request))
     return read_case(request, number)
 
 
-@router.post("/{number}/resolve", response=CaseOut)
+@router.post("/{number}/resolve", response={200: CaseOut, **WRITE})
 def resolve(request: HttpRequest, number: str, body: ResolveIn) -> CaseOut:
     case = staff_case(request, number)
     services.resolve(case, body.resolution, actor=writer(request))
     return read_case(request, number)
 
 
-@router.post("/{number}/reopen", response=CaseOut)
+@router.post("/{number}/reopen", response={200: CaseOut, **WRITE})
 def reopen(request: HttpRequest, number: str) -> CaseOut:
     user, case, _ = _requester_case(request, number)
     services.reopen(case, actor=user)
     return read_case(request, number)
 
 
-@router.post("/{number}/close", response=CaseOut)
+@router.post("/{number}/close", response={200: CaseOut, **WRITE})
 def close(request: HttpRequest, number: str) -> CaseOut:
     """Close a resolved case: the requester accepting the solution, or the desk."""
     user, case, _ = _requester_case(request, number)
@@ -175,14 +176,14 @@ def close(request: HttpRequest, number: str) -> CaseOut:
     return read_case(request, number)
 
 
-@router.post("/{number}/cc", response=CaseOut)
+@router.post("/{number}/cc", response={200: CaseOut, **WRITE})
 def cc_add(request: HttpRequest, number: str, body: ContactIn) -> CaseOut:
     case = staff_case(request, number)
     services.add_cc(case, _contact(case, body.email), actor=writer(request))
     return read_case(request, number)
 
 
-@router.post("/{number}/cc/remove", response=CaseOut)
+@router.post("/{number}/cc/remove", response={200: CaseOut, **WRITE})
 def cc_remove(request: HttpRequest, number: str, body: ContactIn) -> CaseOut:
     case = staff_case(request, number)
     cc = CaseCC.objects.filter(case=case, contact__email__iexact=body.email.strip()).select_related("contact").first()
@@ -192,7 +193,7 @@ def cc_remove(request: HttpRequest, number: str, body: ContactIn) -> CaseOut:
     return read_case(request, number)
 
 
-@router.post("/{number}/escalate", response=CaseOut)
+@router.post("/{number}/escalate", response={200: CaseOut, **WRITE})
 def escalate(request: HttpRequest, number: str, body: EscalateIn) -> CaseOut:
     """Escalate one level (Mastercam: 1, then 2; the critical route only for critical matters, 0.11/0.23).
     A requester asks for the next level, as the portal's button does."""
@@ -204,7 +205,7 @@ def escalate(request: HttpRequest, number: str, body: EscalateIn) -> CaseOut:
     return read_case(request, number)
 
 
-@router.post("/{number}/review", response=CaseOut)
+@router.post("/{number}/review", response={200: CaseOut, **WRITE})
 def review(request: HttpRequest, number: str, body: NoteIn) -> CaseOut:
     """Record a management review held (PTC S0, every 24 hours)."""
     case = staff_case(request, number)
@@ -212,7 +213,7 @@ def review(request: HttpRequest, number: str, body: NoteIn) -> CaseOut:
     return read_case(request, number)
 
 
-@router.post("/{number}/round-the-clock", response=CaseOut)
+@router.post("/{number}/round-the-clock", response={200: CaseOut, **WRITE})
 def round_the_clock(request: HttpRequest, number: str, body: NeededIn) -> CaseOut:
     """Record the S0 evaluation: whether 24-hour work is needed (the case then runs on 24x7)."""
     case = staff_case(request, number)
@@ -220,7 +221,7 @@ def round_the_clock(request: HttpRequest, number: str, body: NeededIn) -> CaseOu
     return read_case(request, number)
 
 
-@router.post("/{number}/time", response=CaseOut)
+@router.post("/{number}/time", response={200: CaseOut, **WRITE})
 def log_time(request: HttpRequest, number: str, body: TimeIn) -> CaseOut:
     """Log time on the case by service type: drawn from hour blocks or prepaid credit, or charged at the rate."""
     case = staff_case(request, number)

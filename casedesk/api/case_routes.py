@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from casedesk.accounts.models import Contact
 from casedesk.api import case_list
 from casedesk.api.auth import AUTH, caller, writer
+from casedesk.api.problems import READ, WRITE, errors
 from casedesk.cases import access, services, sla_state
 from casedesk.cases.models import Case, CaseEvent
 
@@ -130,7 +131,7 @@ def summary(c: Case) -> CaseSummary:
     )
 
 
-@router.get("", response=CasePage)
+@router.get("", response={200: CasePage, **errors(400, 401, 429)})
 def list_cases(request: HttpRequest, filters: Query[ListFilters]) -> CasePage:
     """The caller's cases (staff: their desks'; a requester: their own), nearest due first by default."""
     q = case_list.Query(**filters.dict())
@@ -162,7 +163,7 @@ def _requester(request: HttpRequest, body: OpenIn) -> tuple[Contact, str]:
     return contact, body.channel
 
 
-@router.post("", response={201: CaseOut})
+@router.post("", response={201: CaseOut, **errors(400, 401, 403, 409, 422, 429)})
 def open_case(request: HttpRequest, body: OpenIn) -> Status:
     """Open a case: a requester's token as in the portal (the desk's required intake fields refused when
     missing), a staff token on behalf of a contact on any channel (missing fields flagged, POLICIES 0.24)."""
@@ -213,7 +214,7 @@ def entitlement_of(case: Case) -> EntitlementOut | None:
     return EntitlementOut(status=event.data.get("status", ""), reasons=list(event.data.get("reasons", [])))
 
 
-@router.get("/{number}", response=CaseOut)
+@router.get("/{number}", response={200: CaseOut, **READ})
 def read_case(request: HttpRequest, number: str) -> CaseOut:
     case = visible(request, number)
     states = sla_state.as_of(case, timezone.now())
@@ -242,7 +243,7 @@ def read_case(request: HttpRequest, number: str) -> CaseOut:
     )
 
 
-@router.post("/{number}/grace-call", response=GraceOut)
+@router.post("/{number}/grace-call", response={200: GraceOut, **WRITE})
 def grace_call(request: HttpRequest, number: str) -> GraceOut:
     """Use one of the contract year's grace calls on the case (Solidxperts); 409 with the reason when refused."""
     case = staff_case(request, number)
@@ -252,7 +253,7 @@ def grace_call(request: HttpRequest, number: str) -> GraceOut:
     return GraceOut(number=case.number, grace_calls_left=left)
 
 
-@router.post("/{number}/forward-to-vendor", response=DoneOut)
+@router.post("/{number}/forward-to-vendor", response={200: DoneOut, **WRITE})
 def forward_to_vendor(request: HttpRequest, number: str, body: ForwardIn) -> DoneOut:
     """Forward the case to the software vendor, logged; 409 naming the NDA or the confidentiality (0.8)."""
     case = staff_case(request, number)

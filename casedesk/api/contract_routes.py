@@ -20,6 +20,7 @@ from ninja.errors import HttpError
 
 from casedesk.accounts.models import Contract
 from casedesk.api.auth import AUTH, caller, writer
+from casedesk.api.problems import READ, WRITE
 from casedesk.cases import access, services
 from casedesk.console.gate import is_manager
 from casedesk.contracts import grace, ledger
@@ -82,7 +83,7 @@ def _balance(contract: Contract) -> BalanceOut:
     )
 
 
-@router.get("/{contract_id}/balance", response=BalanceOut)
+@router.get("/{contract_id}/balance", response={200: BalanceOut, **READ})
 def balance(request: HttpRequest, contract_id: int) -> BalanceOut:
     return _balance(_contract(request, contract_id, staff_only=False))
 
@@ -92,7 +93,7 @@ def _manager(user: User, contract: Contract) -> None:
         raise HttpError(403, "purchases are recorded by the desk's support managers")
 
 
-@router.post("/{contract_id}/ledger", response={201: LedgerOut})
+@router.post("/{contract_id}/ledger", response={201: LedgerOut, **WRITE})
 def add_entry(request: HttpRequest, contract_id: int, body: LedgerIn) -> Status:
     """A purchase (an hour block: `hours`, optional `price` and `expires_on`; or prepaid credit: `amount` and
     `currency`) or a drawdown of `hours` by `service_type`, on a `case` of this contract or on the contract

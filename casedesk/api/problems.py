@@ -8,10 +8,37 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from casedesk.cases.services import CaseError
+
+
+class FieldProblem(Schema):
+    field: str  # e.g. body.zone, cursor
+    message: str
+
+
+class Problem(Schema):
+    """A problem details body (RFC 9457), sent as `application/problem+json`: the error answers of every route."""
+
+    type: str  # about:blank
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = None  # 400 for bad input: each bad field
+
+
+def errors(*statuses: int) -> dict[int, type[Problem]]:
+    """Declare the problems a route answers: `response={200: CaseOut, **problems.errors(401, 404)}`."""
+    return dict.fromkeys(statuses, Problem)
+
+
+# The usual sets: every authenticated route answers 401 (no valid token) and 429 (past the rate limit); a read
+# 400 for a bad parameter and 404 for what the caller may not see; a write also 403 (read-only token), 409
+# (refused by the state, or its Idempotency-Key still running) and 422 (an Idempotency-Key reused).
+READ = errors(400, 401, 404, 429)
+WRITE = errors(400, 401, 403, 404, 409, 422, 429)
 
 # Ninja types a handler as taking the exception or its class: `Any` keeps mypy quiet without a cast per line.
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict"}

@@ -76,7 +76,7 @@ def health(request: HttpRequest) -> Status:
     return Status(503 if down else 200, out)
 
 
-@api.get("/presets", response=list[PresetOut])
+@api.get("/presets", response={200: list[PresetOut], **problems.errors(429)})
 def presets(request: HttpRequest) -> list[PresetOut]:
     out = []
     for slug in list_presets():
@@ -85,7 +85,7 @@ def presets(request: HttpRequest) -> list[PresetOut]:
     return out
 
 
-@api.get("/sla/due", response=DueOut)
+@api.get("/sla/due", response={200: DueOut, **problems.errors(400, 429)})
 def sla_due(
     request: HttpRequest,
     preset: str,
