@@ -29,17 +29,21 @@ from casedesk.desks.models import Membership
 log = logging.getLogger(__name__)
 
 
-class VersionForm(forms.ModelForm):
-    class Meta:
-        model = ProductVersion
-        fields = ["product", "version", "released_on", "online_service"]
-        labels = {
-            "product": gettext_lazy("Product"),
-            "version": gettext_lazy("Version"),
-            "released_on": gettext_lazy("Released on"),
-            "online_service": gettext_lazy("Online service (current version only)"),
-        }
-        widgets = {"released_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+class VersionForm(forms.Form):
+    product = forms.CharField(label=gettext_lazy("Product"), max_length=100)
+    version = forms.CharField(label=gettext_lazy("Version"), max_length=50)
+    released_on = forms.DateField(
+        label=gettext_lazy("Released on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    online_service = forms.BooleanField(label=gettext_lazy("Online service (current version only)"), required=False)
+
+    def __init__(self, *args: Any, instance: ProductVersion | None = None, **kwargs: Any) -> None:
+        self.instance = instance or ProductVersion()
+        if instance is not None:
+            kwargs.setdefault(
+                "initial", {f: getattr(instance, f) for f in ["product", "version", "released_on", "online_service"]}
+            )
+        super().__init__(*args, **kwargs)
 
     def clean_product(self) -> str:
         product = str(self.cleaned_data["product"]).strip()
@@ -64,8 +68,11 @@ class VersionForm(forms.ModelForm):
                 )
         return data
 
-    def validate_unique(self) -> None:
-        """clean() has said it in words; the database constraint still guards a race (see _save)."""
+    def save(self) -> ProductVersion:
+        for name, value in self.cleaned_data.items():
+            setattr(self.instance, name, value)
+        self.instance.save()
+        return self.instance
 
 
 @dataclass(frozen=True)
