@@ -249,3 +249,23 @@ def test_two_six_hour_drawdowns_at_once_on_a_ten_hour_block_one_is_refused(sx: D
     assert ledger.hours_left(contract, date(2026, 6, 1)) == D("4.00")
     assert LedgerEntry.objects.filter(kind="drawdown").count() == 1
     assert CaseEvent.objects.filter(kind="time_logged").count() == 1
+
+
+@pytest.mark.django_db
+def test_time_billed_without_a_case_and_credit_corrected(sx: Desk) -> None:
+    """ledger.drawdown: time billed to the contract outside any case (the API's ledger call without a case)."""
+    _, contract = subscriber(sx)
+    ledger.purchase_hours(contract, "10", expires_on=date(2026, 12, 31), at=at(2026, 5, 1))
+    [drawn] = ledger.drawdown(contract, "2", "configuration", at=at(2026, 6, 1), note="phone session")
+    assert (drawn.hours, drawn.case, drawn.event, drawn.note) == (D("-2.00"), None, None, "phone session")
+    credit = ledger.purchase_credit(contract, "300", "CAD", at=at(2026, 6, 1))
+    assert ledger.balance(contract, date(2026, 6, 1)).hours_left == D("8.00")
+    # The credit is not used by time on this contract (it holds blocks): correcting it takes it back in full,
+    # but never below zero.
+    ledger.correct(credit, amount="100", at=at(2026, 6, 2))
+    assert ledger.credit_left(contract) == D("200.00")
+    with pytest.raises(ledger.LedgerError, match=re.escape("at most 200.00 can be corrected")):
+        ledger.correct(credit, amount="250", at=at(2026, 6, 2))
+    ledger.correct(credit, at=at(2026, 6, 3))
+    assert ledger.credit_left(contract) == D("0.00")
+    assert ledger.balance(contract, date(2027, 1, 1)).expired[0].hours == D("10.00")  # lapsed with 8 h unused

@@ -173,3 +173,15 @@ def test_the_applicable_rates_one_per_service_type(dy: Desk) -> None:
         "training": (D("1200.00"), "hour"),
     }
     assert ledger.rates_for(dy, None)["training"].price == D("1800.00")  # no contract: the any-tier rate
+
+
+@pytest.mark.django_db
+def test_a_credit_purchase_corrected_never_takes_the_credit_below_zero(dy: Desk) -> None:
+    alice, contract = client_of(dy, "SBP")
+    bought = ledger.purchase_credit(contract, "5000", "CZK", at=at(2026, 5, 1))
+    log(case_of(dy, alice, contract), "2.5")  # 3,000 CZK drawn
+    with pytest.raises(ledger.Overdraw, match=re.escape("the credit left (2000.00 CZK) cannot go below zero")):
+        ledger.correct(bought, at=at(2026, 6, 2))
+    fix = ledger.correct(bought, amount="2000", at=at(2026, 6, 2), note="bought 3,000, not 5,000")
+    assert (fix.amount, fix.hours, fix.corrects) == (D("-2000.00"), None, bought)
+    assert ledger.credit_left(contract) == D("0.00")
