@@ -209,3 +209,24 @@ def test_the_admin_lists_rate_cards_and_shows_ledger_entries_read_only(w: World)
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # viewed, never edited
     assert admin.get(f"/admin/contracts/ledgerentry/{block.pk}/delete/").status_code == 403
     assert admin.get("/admin/contracts/ledgerentry/add/").status_code == 403
+
+
+def test_the_ledger_page_costs_the_same_queries_for_3_and_30_entries(w: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ledger.purchase_hours(w.contract, "100", at=w.now - timedelta(days=1))
+    carol, url = w.client(w.carol), f"/console/contracts/{w.contract.pk}/ledger/"
+
+    def count() -> int:
+        carol.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert carol.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(2):
+        services.log_time(w.case, "1", "configuration", actor=w.bob)
+    few = count()
+    for _ in range(27):
+        services.log_time(w.case, "1", "configuration", actor=w.bob)
+    assert count() == few
