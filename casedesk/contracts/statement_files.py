@@ -189,6 +189,81 @@ class _Pdf(FPDF):
         self.cell(0, 5, self.text_of(f"{self.footer_text} · {page}"), align="R")
 
 
+WIDTHS = (15, 26, 36, 18, 36, 13, 17, 18, 16, 18, 64)  # mm, 277 in all: A4 landscape less the margins
+RIGHT = frozenset({5, 6, 7, 9})  # the numbers' columns
+LINE_MM = 4.0
+
+
+class _Table:
+    """Rows of cells with borders: a cell's text wraps at spaces only when it does not fit, and a row that would
+    cross the bottom margin starts a new page with the headings again. Text is placed with `FPDF.text` and the
+    widths of words are measured once: fpdf2's own `table()` lays out every cell through `multi_cell`, about 80
+    rows a second here, too slow for a long statement."""
+
+    def __init__(self, pdf: FPDF, widths: tuple[int, ...], headings: list[str], family: str) -> None:
+        self.pdf, self.widths, self.headings, self.family = pdf, widths, headings, family
+        self.room = [w - 2 * pdf.c_margin for w in widths]
+        self.measured: dict[tuple[str, str], float] = {}
+
+    def width(self, text: str) -> float:
+        key = (self.pdf.font_style, text)
+        found = self.measured.get(key)
+        if found is None:
+            if len(self.measured) > 50_000:
+                self.measured.clear()
+            found = self.measured[key] = self.pdf.get_string_width(text)
+        return found
+
+    def _lines(self, i: int, text: str) -> list[str]:
+        room = self.room[i]
+        if not text or self.width(text) <= room:
+            return [text]
+        lines: list[str] = []
+        current = ""
+        for word in text.split(" "):
+            joined = f"{current} {word}" if current else word
+            if not current or self.width(joined) <= room:
+                current = joined
+            else:
+                lines.append(current)
+                current = word
+            while self.width(current) > room and len(current) > 1:  # a word longer than the column: cut it
+                cut = len(current) - 1
+                while cut > 1 and self.width(current[:cut]) > room:
+                    cut -= 1
+                lines.append(current[:cut])
+                current = current[cut:]
+        lines.append(current)
+        return lines
+
+    def heading(self) -> None:
+        self.pdf.set_font(self.family, "B", 7.5)
+        self.row(self.headings, heading=True)
+        self.pdf.set_font(self.family, "", 7.5)
+
+    def row(self, cells: list[str], *, heading: bool = False) -> None:
+        pdf = self.pdf
+        wrapped = [self._lines(i, text) for i, text in enumerate(cells)]
+        height = LINE_MM * max(len(lines) for lines in wrapped)
+        if not heading and pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            self.heading()
+        x, y = pdf.l_margin, pdf.get_y()
+        baseline = (LINE_MM + pdf.font_size * 0.7) / 2
+        if heading:
+            pdf.set_fill_color(235, 235, 235)
+        for i, lines in enumerate(wrapped):
+            pdf.rect(x, y, self.widths[i], height, style="DF" if heading else "D")
+            for n, text in enumerate(lines):
+                if text:
+                    left = x + pdf.c_margin
+                    if i in RIGHT and not heading:
+                        left = x + self.widths[i] - pdf.c_margin - self.width(text)
+                    pdf.text(left, y + n * LINE_MM + baseline, text)
+            x += self.widths[i]
+        pdf.set_xy(pdf.l_margin, y + height)
+
+
 def pdf_bytes(st: Statement) -> bytes:
     company, contract = st.company.name, st.contract
     title = gettext("Statement: %(company)s, %(start)s to %(end)s") % {
@@ -209,7 +284,7 @@ def pdf_bytes(st: Statement) -> bytes:
     pdf.set_title(t(title))
     pdf.set_author(t(st.company.desk.name))
     pdf.set_creator("casedesk")
-    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_auto_page_break(False, margin=15)  # _Table breaks its own pages
     pdf.add_page()
     pdf.set_font(family, "B", 14)
     pdf.cell(0, 8, t(gettext("Statement")), new_x="LMARGIN", new_y="NEXT")
@@ -251,30 +326,24 @@ def pdf_bytes(st: Statement) -> bytes:
         gettext("Credit left"),
         gettext("Note"),
     ]
-    widths = (12, 24, 36, 20, 36, 14, 16, 20, 14, 20, 65)
-    right = {5, 6, 7, 9}
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=4, repeat_headings=1) as table:
-        heading = table.row()
-        for text in headings:
-            heading.cell(t(text))
-        for line in st.lines():
-            service = " / ".join(part for part in (line.service_type, line.rate) if part)
-            cells = [
-                f"#{line.entry}",
-                f"{line.at:%Y-%m-%d %H:%M}",
-                line.what + (f" ({line.count})" if line.count else ""),
-                line.case,
-                service,
-                decimal_text(line.hours),
-                decimal_text(line.hours_balance),
-                decimal_text(line.amount),
-                line.currency,
-                decimal_text(line.credit_balance),
-                line.note,
-            ]
-            row = table.row()
-            for i, text in enumerate(cells):
-                row.cell(t(text), align="RIGHT" if i in right else "LEFT")
+    table = _Table(pdf, WIDTHS, [t(text) for text in headings], family)
+    table.heading()
+    for line in st.lines():
+        service = " / ".join(part for part in (line.service_type, line.rate) if part)
+        cells = [
+            f"#{line.entry}",
+            f"{line.at:%Y-%m-%d %H:%M}",
+            line.what + (f" ({line.count})" if line.count else ""),
+            line.case,
+            service,
+            decimal_text(line.hours),
+            decimal_text(line.hours_balance),
+            decimal_text(line.amount),
+            line.currency,
+            decimal_text(line.credit_balance),
+            line.note,
+        ]
+        table.row([t(text) for text in cells])
     if not st.count:
         pdf.cell(0, 6, t(gettext("No ledger entries in this period.")), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
