@@ -24,6 +24,7 @@ from ninja.errors import HttpError
 
 from casedesk.api.auth import AUTH, caller, writer
 from casedesk.api.case_routes import visible
+from casedesk.api.problems import READ, WRITE, errors
 from casedesk.cases import access, attachments, services
 from casedesk.cases.models import Attachment, Case
 
@@ -75,14 +76,14 @@ def attachment_out(a: Attachment) -> AttachmentOut:
     )
 
 
-@router.get("/{number}/attachments", response=list[AttachmentOut])
+@router.get("/{number}/attachments", response={200: list[AttachmentOut], **READ})
 def list_attachments(request: HttpRequest, number: str) -> list[AttachmentOut]:
     """The files of the case, oldest first (a requester: those of the opening and the public replies)."""
     case = _case(request, number)
     return [attachment_out(a) for a in _files_for(request, case).order_by("uploaded_at", "pk")]
 
 
-@router.get("/{number}/attachments/{attachment_id}", openapi_extra=BINARY)
+@router.get("/{number}/attachments/{attachment_id}", response=READ, openapi_extra=BINARY)
 def download(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
     """The file's bytes, always as a download under its cleaned name; 404 for a file the caller may not see."""
     case = _case(request, number)
@@ -124,7 +125,7 @@ def _upload(case: Case, user: User, requester: bool, public: bool, note: str, fi
         services.add_note(case, user, body, files=files)
 
 
-@router.post("/{number}/attachments", response={201: UploadOut})
+@router.post("/{number}/attachments", response={201: UploadOut, **WRITE, **errors(413)})
 def upload(
     request: HttpRequest,
     number: str,

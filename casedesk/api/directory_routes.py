@@ -28,6 +28,7 @@ from pydantic import field_validator
 
 from casedesk.accounts.models import Company, Contact, Contract, Site
 from casedesk.api.auth import AUTH, caller, writer
+from casedesk.api.problems import READ, WRITE
 from casedesk.cases import access
 from casedesk.console.gate import is_manager
 from casedesk.desks.models import Desk, Membership
@@ -400,7 +401,7 @@ def _after(cursor: str) -> Q | None:
 # --- Companies ------------------------------------------------------------------------------------------------
 
 
-@router.get("", response=CompanyPage)
+@router.get("", response={200: CompanyPage, **READ})
 def list_companies(
     request: HttpRequest,
     desk: str | None = None,
@@ -431,7 +432,7 @@ def list_companies(
     return CompanyPage(items=[company_out(c) for c in rows], next_cursor=_cursor(rows[-1]) if more else None)
 
 
-@router.post("", response={201: CompanyOut})
+@router.post("", response={201: CompanyOut, **WRITE})
 def create_company(request: HttpRequest, body: CompanyIn) -> Status | HttpResponse:
     """A new customer on one of the caller's desks (`desk` may be left out by a member of exactly one)."""
     writer(request)
@@ -454,12 +455,12 @@ def create_company(request: HttpRequest, body: CompanyIn) -> Status | HttpRespon
     return refused or Status(201, company_out(company))
 
 
-@router.get("/{company_id}", response=CompanyOut)
+@router.get("/{company_id}", response={200: CompanyOut, **READ})
 def read_company(request: HttpRequest, company_id: int) -> CompanyOut:
     return company_out(_company(request, company_id))
 
 
-@router.patch("/{company_id}", response=CompanyOut)
+@router.patch("/{company_id}", response={200: CompanyOut, **WRITE})
 def update_company(request: HttpRequest, company_id: int, body: CompanyPatch) -> CompanyOut | HttpResponse:
     """Change the name, country, NDA flag or account manager; the desk of a company does not change."""
     writer(request)
@@ -478,13 +479,13 @@ def update_company(request: HttpRequest, company_id: int, body: CompanyPatch) ->
 # --- Sites ----------------------------------------------------------------------------------------------------
 
 
-@router.get("/{company_id}/sites", response=list[SiteOut])
+@router.get("/{company_id}/sites", response={200: list[SiteOut], **READ})
 def list_sites(request: HttpRequest, company_id: int) -> list[SiteOut]:
     company = _company(request, company_id)
     return [site_out(s) for s in Site.objects.filter(company=company).order_by("name", "pk")]
 
 
-@router.post("/{company_id}/sites", response={201: SiteOut})
+@router.post("/{company_id}/sites", response={201: SiteOut, **WRITE})
 def create_site(request: HttpRequest, company_id: int, body: SiteIn) -> Status | HttpResponse:
     """A site of the company; `zone` is where its licensed users work (blank: unknown, POLICIES 0.25)."""
     writer(request)
@@ -492,7 +493,7 @@ def create_site(request: HttpRequest, company_id: int, body: SiteIn) -> Status |
     return _save(site) or Status(201, site_out(site))
 
 
-@router.patch("/{company_id}/sites/{site_id}", response=SiteOut)
+@router.patch("/{company_id}/sites/{site_id}", response={200: SiteOut, **WRITE})
 def update_site(request: HttpRequest, company_id: int, site_id: int, body: SitePatch) -> SiteOut | HttpResponse:
     writer(request)
     site = _site(request, company_id, site_id)
@@ -506,7 +507,7 @@ def update_site(request: HttpRequest, company_id: int, site_id: int, body: SiteP
 # --- Contacts -------------------------------------------------------------------------------------------------
 
 
-@router.get("/{company_id}/contacts", response=list[ContactOut])
+@router.get("/{company_id}/contacts", response={200: list[ContactOut], **READ})
 def list_contacts(
     request: HttpRequest,
     company_id: int,
@@ -521,7 +522,7 @@ def list_contacts(
     return [contact_out(c) for c in qs.order_by("name", "pk")]
 
 
-@router.post("/{company_id}/contacts", response={201: ContactOut})
+@router.post("/{company_id}/contacts", response={201: ContactOut, **WRITE})
 def create_contact(request: HttpRequest, company_id: int, body: ContactIn) -> Status | HttpResponse:
     """A requester at the company (no portal account: the portal's sign-up or an admin gives one)."""
     writer(request)
@@ -531,12 +532,12 @@ def create_contact(request: HttpRequest, company_id: int, body: ContactIn) -> St
     return _save(contact, site=_site_problem(company, body.site)) or Status(201, contact_out(contact))
 
 
-@router.get("/{company_id}/contacts/{contact_id}", response=ContactOut)
+@router.get("/{company_id}/contacts/{contact_id}", response={200: ContactOut, **READ})
 def read_contact(request: HttpRequest, company_id: int, contact_id: int) -> ContactOut:
     return contact_out(_contact(request, company_id, contact_id))
 
 
-@router.patch("/{company_id}/contacts/{contact_id}", response=ContactOut)
+@router.patch("/{company_id}/contacts/{contact_id}", response={200: ContactOut, **WRITE})
 def update_contact(
     request: HttpRequest, company_id: int, contact_id: int, body: ContactPatch
 ) -> ContactOut | HttpResponse:
@@ -559,14 +560,14 @@ def _dates_problem(contract: Contract) -> list[str]:
     return []
 
 
-@router.get("/{company_id}/contracts", response=list[ContractOut])
+@router.get("/{company_id}/contracts", response={200: list[ContractOut], **READ})
 def list_contracts(request: HttpRequest, company_id: int) -> list[ContractOut]:
     company = _company(request, company_id)
     qs = Contract.objects.filter(company=company).select_related("desk").order_by("-ends_on", "pk")
     return [contract_out(c) for c in qs]
 
 
-@router.post("/{company_id}/contracts", response={201: ContractOut})
+@router.post("/{company_id}/contracts", response={201: ContractOut, **WRITE})
 def create_contract(request: HttpRequest, company_id: int, body: ContractIn) -> Status | HttpResponse:
     """A contract on the company's desk (support managers only): the tier must be one the desk's policy
     declares and `targets` are checked against it (POLICIES 0.22, 0.27)."""
@@ -582,12 +583,12 @@ def create_contract(request: HttpRequest, company_id: int, body: ContractIn) -> 
     return refused or Status(201, contract_out(contract))
 
 
-@router.get("/{company_id}/contracts/{contract_id}", response=ContractOut)
+@router.get("/{company_id}/contracts/{contract_id}", response={200: ContractOut, **READ})
 def read_contract(request: HttpRequest, company_id: int, contract_id: int) -> ContractOut:
     return contract_out(_contract(request, company_id, contract_id))
 
 
-@router.patch("/{company_id}/contracts/{contract_id}", response=ContractOut)
+@router.patch("/{company_id}/contracts/{contract_id}", response={200: ContractOut, **WRITE})
 def update_contract(
     request: HttpRequest, company_id: int, contract_id: int, body: ContractPatch
 ) -> ContractOut | HttpResponse:
