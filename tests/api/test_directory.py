@@ -117,23 +117,33 @@ def test_another_desks_objects_answer_404_like_missing_ones(plm: Desk, mastercam
     alice, contract = customer(plm, country="SE", zone="Europe/Stockholm", tier="standard")
     cid = alice.company_id
     site = Site.objects.get(company_id=cid)
-    missing = max(cid, alice.pk, contract.pk, site.pk) + 1000
+    own = Company.objects.create(desk=mastercam, name="Haas", country="US")  # dave's desk's company
+    missing = max(cid, own.pk, alice.pk, contract.pk, site.pk) + 1000
     for there, nowhere in [
         (f"/{cid}", f"/{missing}"),
         (f"/{cid}/sites", f"/{missing}/sites"),
-        (f"/{cid}/contacts/{alice.pk}", f"/{cid}/contacts/{missing}"),
-        (f"/{cid}/contracts/{contract.pk}", f"/{cid}/contracts/{missing}"),
+        (f"/{cid}/contacts", f"/{missing}/contacts"),
+        (f"/{cid}/contacts/{alice.pk}", f"/{missing}/contacts/{missing}"),
+        (f"/{cid}/contracts/{contract.pk}", f"/{missing}/contracts/{missing}"),
+        # Another desk's id under dave's own company: the same as an id that does not exist.
+        (f"/{own.pk}/contacts/{alice.pk}", f"/{own.pk}/contacts/{missing}"),
+        (f"/{own.pk}/contracts/{contract.pk}", f"/{own.pk}/contracts/{missing}"),
     ]:
-        assert get(there, "bob")[0] == 200
-        seen, absent = get(there, "dave"), get(nowhere, "bob")
-        assert seen[0] == absent[0] == 404
-        assert seen[1]["title"] == absent[1]["title"] and seen[1]["status"] == 404
-    assert get(f"/{cid}", "dave") == get(f"/{missing}", "dave")
-    status, _ = send("patch", f"/{cid}/contacts/{alice.pk}", "dave", {"phone": "1"})
+        seen, absent = get(there, "dave"), get(nowhere, "dave")
+        assert seen[0] == 404 and seen == absent, there
+    for path in [f"/{cid}", f"/{cid}/contacts/{alice.pk}", f"/{cid}/contracts/{contract.pk}"]:
+        assert get(path, "bob")[0] == 200
+    assert send("patch", f"/{cid}/contacts/{alice.pk}", "dave", {"phone": "1"}) == send(
+        "patch", f"/{missing}/contacts/{missing}", "dave", {"phone": "1"}
+    )
+    status, _ = send("patch", f"/{own.pk}/sites/{site.pk}", "dave", {"zone": ""})
     assert status == 404
     status, _ = send("post", f"/{cid}/sites", "dave", {"name": "X", "country": "SE"})
     assert status == 404
-    assert get("", "dave") == (200, {"items": [], "next_cursor": None})
+    alice.refresh_from_db()
+    assert alice.phone == "" and Site.objects.filter(company_id=cid).count() == 1
+    status, page = get("", "dave")
+    assert status == 200 and [c["id"] for c in page["items"]] == [own.pk]
 
 
 def test_a_requester_gets_404_for_all_of_it(plm: Desk) -> None:
