@@ -192,8 +192,8 @@ def _remaining(st: MetricState) -> str:
 
 
 def _out_of_scope(events: list[CaseEvent], classified: list[CaseEvent]) -> str:
-    """"removed: out of scope (item), by X at T" while the request is out of scope and that, not a bug/defect
-    classification set before it, is what removed the targets; "" otherwise."""
+    """The note "removed: out of scope (item), by X at T" while the request is out of scope and that, not a
+    bug/defect classification set before it, is what removed the targets; "" otherwise."""
     scope = next((e for e in reversed(events) if e.kind == SCOPE), None)
     if scope is None or scope.data.get("in_scope", True):
         return ""
