@@ -168,3 +168,15 @@ def test_a_nul_in_the_number_or_the_note_is_refused_without_a_server_error(case:
     r = upload(case, "bob", log(), note="bad\x00note")
     assert r.status_code == 400
     assert Attachment.objects.count() == 0
+
+
+def test_a_strange_name_downloads_under_a_safe_one(case: Case) -> None:
+    r = upload(case, "bob", log('..\\..\\"rapport"\tfinal é.log', b"bytes"))
+    assert r.status_code == 201, r.content
+    (att,) = r.json()["attachments"]
+    assert att["name"] == '"rapport"final é.log'
+    r = Client().get(path(case, f"/{att['id']}"), **token("bob", "read"))
+    disposition = r["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=utf-8''")
+    assert "\\" not in disposition and "/" not in disposition and '"' not in disposition
+    assert b"".join(r.streaming_content) == b"bytes"
