@@ -20,6 +20,7 @@ from ninja.errors import HttpError
 
 from casedesk.accounts.models import Contract
 from casedesk.api.auth import AUTH, caller, writer
+from casedesk.api.directory_routes import In  # request bodies: a NUL character is a 400 naming the field
 from casedesk.api.problems import READ, WRITE
 from casedesk.cases import access, services
 from casedesk.console.gate import is_manager
@@ -37,7 +38,7 @@ class BalanceOut(Schema):
     currency: str
 
 
-class LedgerIn(Schema):
+class LedgerIn(In):
     kind: Literal["purchase", "drawdown"]
     hours: Decimal | None = Field(None, gt=0, max_digits=10, decimal_places=2)
     amount: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2)  # prepaid credit bought
