@@ -180,3 +180,36 @@ def test_a_strange_name_downloads_under_a_safe_one(case: Case) -> None:
     assert disposition.startswith("attachment; filename*=utf-8''")
     assert "\\" not in disposition and "/" not in disposition and '"' not in disposition
     assert b"".join(r.streaming_content) == b"bytes"
+
+
+def test_the_readmes_upload_and_download_work_as_printed(live_server, transactional_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import re
+    import subprocess
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    tail = readme[readme.index("a file up and down again") :]
+    match = re.search(r"```sh\n(.*?)```", tail, re.S)
+    assert match is not None
+    plm = desk("plm-group")
+    Membership.objects.create(desk=plm, user=staff("plm-group-bob"), role=Membership.Role.AGENT)
+    alice, contract = customer(plm, country="SE", zone="Europe/Stockholm", tier="standard")
+    intake = {"phone": "+46 8 123", "product_version": "2025", "english_ok": "yes"}
+    case = services.open_case(
+        plm, requester=alice, contract=contract, subject="Crash", priority="high", intake=intake,
+        channel=Case.Channel.EMAIL, at=MONDAY_9,
+    )  # fmt: skip
+    env = {
+        **os.environ,
+        "TOKEN": AccessToken.issue(User.objects.get(username="plm-group-bob"), scope="write"),
+        "BASE": f"{live_server.url}/api/v1",
+        "NUMBER": case.number,
+    }
+    run = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", match.group(1)], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr + run.stdout
+    assert "the same bytes" in run.stdout and '"name": "Customer SE"' in run.stdout
+    (att,) = Attachment.objects.filter(case=case)
+    assert (att.name, att.event.kind, att.event.body) == ("solidworks.log", "note", "The customer's log.")
