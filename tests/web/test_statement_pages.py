@@ -89,6 +89,7 @@ def test_console_page_lines_balances_and_links(ledger: Ledger) -> None:
     assert "8.00 hours; credit 380.00 CAD" in page
     assert "0.00 CAD, 75.00 EUR" in page  # per currency, never one total
     assert 'href="?from=2026-11-01&amp;to=2026-11-30&amp;format=csv"' in page
+    assert f'href="{reverse("console:ledger", args=[ledger.contract.pk])}"' in page
     assert 'href="?from=2026-11-01&amp;to=2026-11-30&amp;format=pdf"' in page
 
 
