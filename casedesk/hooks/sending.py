@@ -1,9 +1,10 @@
 """Posting one delivery, retrying with backoff, and pausing a subscription that keeps failing.
 
 Guarantee: **at least once**, each delivery by one worker at a time. An attempt is claimed in a transaction
-of its own (row locked; on PostgreSQL the worker's pass takes its batch with FOR UPDATE SKIP LOCKED) that
-counts it and sets `next_attempt_at` to the end of a lease (LEASE) before the POST starts; a worker that dies
-during the POST leaves the row to come due again when the lease ends. So a receiver may see a delivery twice
+of its own (the row locked; on PostgreSQL the worker's pass takes the next due row with FOR UPDATE SKIP
+LOCKED, so workers passing at once take different rows) that counts it and sets `next_attempt_at` to the end
+of a lease (6 x TIMEOUT, settings.CASEDESK_HOOKS_TIMEOUT) before the POST starts; a worker that dies during the
+POST leaves the row to come due again when the lease ends. So a receiver may see a delivery twice
 (its answer lost): it recognises it by the `Casedesk-Delivery` id. The body is the same on every attempt;
 the signature's timestamp is the attempt's (casedesk.hooks.signing).
 
@@ -51,7 +52,6 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 EARLY = timedelta(seconds=5)  # a task run this much before the row's time (clocks of two hosts) still posts
 RESPONSE_KEPT = 2000  # characters of the answer's body kept on the row
 READ_AT_MOST = 64 * 1024
-BATCH = 50
 PING = "ping"
 
 
@@ -64,8 +64,8 @@ def pause_after() -> int:
 
 
 def lease() -> timedelta:
-    """An attempt cannot last longer than this (TIMEOUT bounds connecting and each read)."""
-    return max(timedelta(minutes=2), timedelta(seconds=6 * timeout()))
+    """An attempt cannot last longer than this (TIMEOUT bounds connecting and each read of the answer)."""
+    return timedelta(seconds=6 * timeout())
 
 
 @dataclass(frozen=True)
@@ -152,24 +152,23 @@ class Run:
 
 def deliver_due(now: datetime | None = None, limit: int | None = None) -> Run:
     """The worker's pass: post every delivery whose time has come (a lost task, a retry, a resumed
-    subscription), oldest first, in claimed batches."""
+    subscription), oldest first, each claimed just before its POST (a claim never waits behind other POSTs,
+    so its lease covers one attempt)."""
     now = now or timezone.now()
     run = Run()
     seen: set[int] = set()
     while limit is None or len(seen) < limit:
-        size = BATCH if limit is None else min(BATCH, limit - len(seen))
-        rows = _claim(_claimable(now).exclude(pk__in=seen), now, size)
-        for row in rows:
-            seen.add(row.pk)
-            outcome = _attempt(row, now)
-            if outcome == State.DELIVERED:
-                run.delivered += 1
-            elif outcome == State.FAILED:
-                run.retrying += 1
-            else:
-                run.gave_up += 1
-        if len(rows) < size:
+        rows = _claim(_claimable(now).exclude(pk__in=seen), now, 1)
+        if not rows:
             break
+        seen.add(rows[0].pk)
+        outcome = _attempt(rows[0], now)
+        if outcome == State.DELIVERED:
+            run.delivered += 1
+        elif outcome == State.FAILED:
+            run.retrying += 1
+        else:
+            run.gave_up += 1
     return run
 
 
