@@ -149,6 +149,9 @@ STATIC_ROOT = VAR_DIR / "static"
 # Attachments: stored here, never served by URL (only through casedesk.cases.attachments.download).
 MEDIA_ROOT = VAR_DIR / "media"
 CASEDESK_MAX_UPLOAD_BYTES = int(os.environ.get("CASEDESK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# An API POST with an Idempotency-Key is fingerprinted over its whole body (request.body), which Django caps
+# at DATA_UPLOAD_MAX_MEMORY_SIZE: room for a few files at the upload limit, plus the form's text.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * CASEDESK_MAX_UPLOAD_BYTES + 2_621_440
 LOGIN_URL = "/admin/login/"
 
 # Requesters sign in at /portal/login/ (portal views pass it explicitly); staff keep the admin's login.

@@ -40,6 +40,18 @@ def _caller(request: HttpRequest) -> str:
     return ""
 
 
+def _canonical(request: HttpRequest) -> bytes:
+    """The body as the fingerprint sees it: a multipart body without its boundary, which a client draws anew
+    for each try of the same upload."""
+    body = request.body
+    content_type = request.headers.get("Content-Type", "")
+    if content_type.startswith("multipart/") and "boundary=" in content_type:
+        boundary = content_type.split("boundary=", 1)[1].split(";", 1)[0].strip().strip('"')
+        if boundary:
+            body = body.replace(boundary.encode("latin-1", "replace"), b"BOUNDARY")
+    return body
+
+
 class IdempotencyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -53,7 +65,7 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         if len(key) > 255:
             return _problem(400, "Bad request", f"{HEADER} is longer than 255 characters")
-        fingerprint = hashlib.sha256(b"POST " + request.path.encode() + b"\n" + request.body).hexdigest()
+        fingerprint = hashlib.sha256(b"POST " + request.path.encode() + b"\n" + _canonical(request)).hexdigest()
         IdempotentRequest.objects.filter(created_at__lt=timezone.now() - timedelta(days=KEEP_DAYS)).delete()
         try:
             with transaction.atomic():

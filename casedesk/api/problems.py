@@ -41,7 +41,10 @@ READ = errors(400, 401, 404, 429)
 WRITE = errors(400, 401, 403, 404, 409, 422, 429)
 
 # Ninja types a handler as taking the exception or its class: `Any` keeps mypy quiet without a cast per line.
-TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict"}
+TITLES = {
+    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict",
+    413: "Content too large", 422: "Unprocessable content", 429: "Too many requests",
+}  # fmt: skip
 
 
 def problem(api: NinjaAPI, request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:

@@ -53,3 +53,28 @@ def test_a_refusal_is_replayed_too_and_keys_are_per_caller(sx) -> None:  # type:
     theirs = Client().post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k", **bearer(carol))
     assert theirs.status_code == 409 and theirs.get("Idempotent-Replayed") is None
     assert not LedgerEntry.objects.exclude(kind="grace_call").exists()
+
+
+def test_an_idempotent_upload_over_django_s_default_body_cap_is_stored_once(sx) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casedesk.cases.models import Attachment
+
+    _d, _alice, _contract, case = sx
+    headers = bearer(User.objects.get(username="bob"))
+    blob = b"x" * (3 * 1024 * 1024)  # over Django's default 2.5 MB in-memory cap, under the 10 MB upload limit
+
+    def upload(boundary: str):  # type: ignore[no-untyped-def]
+        # Each try draws its own multipart boundary, as real clients do: the retry is still the same request.
+        from django.test.client import encode_multipart
+
+        files = {"files": SimpleUploadedFile("trace.log", blob, "text/plain"), "note": "the trace"}
+        return Client().post(
+            f"/api/v1/cases/{case.number}/attachments", encode_multipart(boundary, files),
+            content_type=f"multipart/form-data; boundary={boundary}", HTTP_IDEMPOTENCY_KEY="up-1", **headers,
+        )  # fmt: skip
+
+    first, again = upload("first-try-4f2a"), upload("second-try-9c1b")
+    assert first.status_code == again.status_code == 201, first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert Attachment.objects.filter(case=case).count() == 1
