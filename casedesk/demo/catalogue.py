@@ -249,7 +249,7 @@ MASTERCAM = DeskDemo(
         Customer(
             "Pacific Mold & Die Co.", "US", "Portland", "America/Los_Angeles", "pacificmold.com", "en", "USD",
             ("Kevin Nguyen", "Rachel Kim"),
-            (("Mastercam Mill 3D", "2025"), ("Mastercam Multiaxis", "2025")),
+            (("Mastercam Mill 3D", "2026"), ("Mastercam Multiaxis", "2026")),
             seats=4, channels=("phone_us", "portal", "portal"),
         ),
         Customer(
@@ -267,7 +267,7 @@ MASTERCAM = DeskDemo(
         Customer(
             "Desert Sun Fabrication", "US", "Phoenix", "America/Phoenix", "desertsunfab.com", "en", "USD",
             ("Maria Alvarez",),
-            (("Mastercam Router", "2025"), ("Mastercam Nesting", "2025")),
+            (("Mastercam Router", "2026"), ("Mastercam Nesting", "2026")),
             seats=2, channels=("phone_us", "email"),
         ),
         Customer(
