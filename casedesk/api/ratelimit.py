@@ -1,4 +1,5 @@
-"""Per-caller rate limit of the JSON API: 429 with `Retry-After` past CASEDESK_API_RATE requests a minute.
+"""Per-caller rate limit of the JSON API (callers with a token or a session; anonymous calls read only the
+public SLA calculator and presets, or get 401): 429 with `Retry-After` past CASEDESK_API_RATE requests a minute.
 
 django-ratelimit counts in a cache and needs memcached or Redis for atomic increments; casedesk's default
 install has neither, and a per-process count would multiply the limit by the web processes. So each caller's
@@ -43,7 +44,9 @@ class RateLimitMiddleware:
         limit = int(getattr(settings, "CASEDESK_API_RATE", 0))
         if not limit or not request.path.startswith(PREFIX) or request.path.endswith("/health"):
             return self.get_response(request)
-        caller = _caller(request) or "ip:" + str(request.META.get("REMOTE_ADDR", ""))
+        caller = _caller(request)
+        if not caller:  # anonymous: the public calculator and presets, or a 401 from authentication
+            return self.get_response(request)
         now = time.time()
         window = int(now // 60)
         if _count(caller, window) > limit:
