@@ -69,19 +69,24 @@ def _solidxperts(desk: Desk, agent: User, manager: User, now: datetime) -> None:
     contracts = list(Contract.objects.filter(desk=desk, rental=False, ends_on__gte=now.date()).order_by("pk"))
     if len(contracts) < 2:
         return
-    # An hour block bought 20 days ago, valid a year, drawn on the customer's cases.
+    # An hour block bought 20 days ago, valid a year, drawn on the customer's cases after it was bought.
     holder, ppi_customer = contracts[0], contracts[1]
+    bought = now - timedelta(days=20)
     ledger.purchase_hours(
-        holder, "10", price="1500.00", expires_on=(now + timedelta(days=345)).date(), actor=manager,
-        at=now - timedelta(days=20), note="Block of 10 hours",
+        holder, "10", price="1500.00", expires_on=(now + timedelta(days=345)).date(), actor=manager, at=bought,
+        note="Block of 10 hours",
     )  # fmt: skip
     for case, hours, kind in zip(_cases(holder)[:2], ("1.5", "0.75"), ("training", "configuration"), strict=False):
-        services.log_time(case, hours, kind, actor=agent, at=_after(case, now), note="Remote session")
-    # Pay per incident 12 days ago; a block bought 3 days ago: the deduction is on offer (0.14).
-    ppi_cases = _cases(ppi_customer)
-    if ppi_cases:
-        case = ppi_cases[0]
-        services.charge_incident(case, actor=agent, at=_after(case, now - timedelta(days=12), 5))
+        at = min(now, max(_after(case, now), bought + timedelta(hours=2)))
+        services.log_time(case, hours, kind, actor=agent, at=at, note="Remote session")
+    # Pay per incident on the customer's latest case opened at least 4 days ago (charged at most 25 days ago),
+    # and a block bought 3 days ago: the deduction is on offer (within 30 days of the incident, POLICIES
+    # 0.14), waiting for the agent's or the customer's yes.
+    older = [c for c in _cases(ppi_customer) if c.opened_at <= now - timedelta(days=4)]
+    if older:
+        case = older[-1]
+        at = max(case.opened_at + timedelta(minutes=10), now - timedelta(days=25))
+        services.charge_incident(case, actor=agent, at=at)
         ledger.purchase_hours(
             ppi_customer, "5", price="800.00", actor=manager, at=now - timedelta(days=3), note="Block of 5 hours"
         )
@@ -104,9 +109,11 @@ def _dytron(desk: Desk, agent: User, manager: User, now: datetime) -> None:
         )  # fmt: skip
     sbp = Contract.objects.filter(desk=desk, tier="SBP").order_by("pk").first()
     if sbp is not None:
-        ledger.purchase_credit(sbp, "60000.00", sbp.currency, actor=manager, at=now - timedelta(days=40))
+        bought = now - timedelta(days=40)
+        ledger.purchase_credit(sbp, "60000.00", sbp.currency, actor=manager, at=bought)
         for case in _cases(sbp)[:2]:
-            services.log_time(case, "2", "training", actor=agent, at=_after(case, now), note="Training session")
+            at = min(now, max(_after(case, now), bought + timedelta(hours=2)))
+            services.log_time(case, "2", "training", actor=agent, at=at, note="Training session")
     pay = Contract.objects.filter(desk=desk, tier="PAY").order_by("pk").first()
     if pay is not None:
         for case in _cases(pay)[:1]:
