@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ WAITING = (State.PENDING, State.FAILED)
 BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=12)]
 MAX_ATTEMPTS = len(BACKOFF) + 1
 EARLY = timedelta(seconds=5)  # a task run this much before the row's time (clocks of two hosts) still posts
+LOST_AFTER = timedelta(minutes=1)  # a due row's task runs within seconds: after this it was lost
 RESPONSE_KEPT = 2000  # characters of the answer's body kept on the row
 READ_AT_MOST = 64 * 1024
 PING = "ping"
@@ -150,15 +152,26 @@ class Run:
     gave_up: int = 0
 
 
-def deliver_due(now: datetime | None = None, limit: int | None = None) -> Run:
+def deliver_due(
+    now: datetime | None = None,
+    limit: int | None = None,
+    *,
+    lost_after: timedelta | None = None,
+    budget: float | None = None,
+) -> Run:
     """The worker's pass: post every delivery whose time has come (a lost task, a retry, a resumed
     subscription), oldest first, each claimed just before its POST (a claim never waits behind other POSTs,
-    so its lease covers one attempt)."""
+    so its lease covers one attempt). `lost_after`: only rows due for longer than that (their task did not
+    run); `budget`: seconds after which no further POST starts (the sweeps' thread is not held by receivers)."""
     now = now or timezone.now()
     run = Run()
     seen: set[int] = set()
-    while limit is None or len(seen) < limit:
-        rows = _claim(_claimable(now).exclude(pk__in=seen), now, 1)
+    stop = time.monotonic() + budget if budget is not None else None
+    while (limit is None or len(seen) < limit) and (stop is None or time.monotonic() < stop):
+        due = _claimable(now).exclude(pk__in=seen)
+        if lost_after is not None:
+            due = due.filter(next_attempt_at__lte=now - lost_after)
+        rows = _claim(due, now, 1)
         if not rows:
             break
         seen.add(rows[0].pk)

@@ -283,3 +283,15 @@ def test_the_worker_posts_the_task_enqueued_at_commit(receiver: Receiver) -> Non
     (req,) = receiver.requests
     assert req.headers["Casedesk-Event"] == "case.opened"
     assert Delivery.objects.get().state == "delivered"
+
+
+def test_the_sweeps_pass_takes_only_deliveries_whose_task_was_lost(plm: Desk, receiver: Receiver) -> None:
+    from casedesk.hooks.sending import LOST_AFTER
+
+    subscribe(plm, receiver.url, "case.opened")
+    open_case(plm)
+    now = timezone.now()
+    assert deliver_due(now=now, lost_after=LOST_AFTER).delivered == 0  # its task is about to post it
+    assert deliver_due(now=now + LOST_AFTER + timedelta(seconds=1), lost_after=LOST_AFTER).delivered == 1
+    open_case(plm)
+    assert deliver_due(now=now, budget=0).delivered == 0  # no time left: nothing starts

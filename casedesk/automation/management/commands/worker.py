@@ -21,7 +21,7 @@ from django.db import close_old_connections
 
 from casedesk.automation.health import uses_redis
 from casedesk.automation.sweep import sweep, worker_name
-from casedesk.hooks.sending import deliver_due
+from casedesk.hooks.sending import LOST_AFTER, deliver_due
 from casedesk.notify.sending import send_due
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,8 @@ class Command(BaseCommand):
             try:
                 sweep()
                 send_due()  # rows whose task was lost, and staff e-mail held for the desk's opening
-                deliver_due()  # webhook retries whose time has come, and deliveries whose task was lost
+                # Webhook deliveries whose task was lost (their tasks post the rest), for at most one interval.
+                deliver_due(lost_after=LOST_AFTER, budget=interval)
             except Exception:  # the database went away, a bug in one case: logged, the next sweep tries again
                 log.exception("sweep failed")
             finally:
