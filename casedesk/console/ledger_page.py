@@ -52,11 +52,16 @@ def billing_box(case: Case, policy: Policy, now: datetime) -> dict[str, Any]:
     rates = ledger.rates_for(case.desk, contract)
     ppi_rate = rates.get(ledger.PPI_SERVICE) if ppi.window(policy) is not None else None
     charged = ppi.ppi_of(case) if ppi_rate is not None or ppi.window(policy) is not None else None
+    balance = ledger.balance(contract, day, policy) if contract is not None else None
+    holds = balance is not None and (balance.hours_left is not None or balance.credit_left is not None)
     return {
+        # Shown where there is something to bill or draw: rates, hours or credit held, a PPI, a desk with
+        # levels (DYTRON); a desk with none of these (PLM Group, PTC, Mastercam) shows no empty box.
+        "shown": bool(rates) or holds or charged is not None or bool(policy.section("levels")),
         "contract": contract,
         "billing": billing,
         "billing_words": str(BILLING_WORDS.get(billing, billing)),
-        "balance": ledger.balance(contract, day, policy) if contract is not None else None,
+        "balance": balance,
         "rates": [r for k, r in rates.items() if k != ledger.PPI_SERVICE],
         "ppi_rate": ppi_rate,
         "ppi": charged,

@@ -42,7 +42,7 @@ def load_commercial(desk: Desk, agent: User, manager: User, now: datetime) -> No
     elif desk.preset == "dytron":
         _dytron(desk, agent, manager, now)
     elif desk.preset == "plm-group":
-        _classify(desk, agent, "Installation", now)
+        _classify(desk, agent, "Rules, flows and workflows", "workflow", now)
 
 
 def _cases(contract: Contract) -> list[Case]:
@@ -54,9 +54,13 @@ def _after(case: Case, now: datetime, minutes: int = 20) -> datetime:
     return min(now, case.updated_at + timedelta(minutes=minutes))
 
 
-def _classify(desk: Desk, agent: User, item: str, now: datetime) -> None:
-    """One open case classified out of scope: the paid route instead of the SLA, its targets removed."""
-    case = Case.objects.filter(desk=desk, status__in=Case.OPEN_STATUSES).order_by("-opened_at").first()
+def _classify(desk: Desk, agent: User, item: str, words: str, now: datetime) -> None:
+    """An open case about `words` classified out of scope: the paid route instead of the SLA, targets removed."""
+    case = (
+        Case.objects.filter(desk=desk, status__in=Case.OPEN_STATUSES, subject__icontains=words)
+        .order_by("-opened_at")
+        .first()
+    )
     if case is not None:
         services.classify_scope(case, item, actor=agent, at=_after(case, now))
 
