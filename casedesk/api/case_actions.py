@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja import Field, Router
+from pydantic import ConfigDict
 
 from casedesk.accounts.models import Contact
 from casedesk.api.auth import AUTH, writer
@@ -26,51 +27,83 @@ router = Router(auth=AUTH, tags=["case actions"])
 
 
 class Text(In):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"body": "We reproduced it and are testing a workaround."}]}
+    )
+
     body: str = Field(..., min_length=1, max_length=100_000)
 
 
 class AssignIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"assignee": "plm-group-bob"}]})
+
     assignee: str | None = Field(None, description="a desk member's username; null to unassign")
 
 
 class PriorityIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"priority": "critical"}]})
+
     priority: str
 
 
 class ClassifyIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"classification": "bug"}]})
+
     classification: str = Field(..., description="bug, defect, question, enhancement, or empty to clear")
 
 
 class ScopeIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"item": "Installation"}]})
+
     item: str = Field(..., description="an item of the policy's scope lists, or empty for back in scope")
 
 
 class StatusIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "waiting_on_customer"}]})
+
     status: str = Field(..., description="open, waiting_on_customer or on_hold_vendor")
 
 
 class ResolveIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"resolution": "solved"}]})
+
     resolution: str = Field("", description="the kind of resolution the policy names")
 
 
 class CcIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"email": "marte.solheim@nordvikmarine.no"}]})
+
     email: str
 
 
 class EscalateIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"level": 1, "reason": "No answer for two days on a production stop"}]}
+    )
+
     level: int | None = Field(None, description="staff: the level; a requester asks for the next one")
     reason: str = Field("", max_length=2000)
 
 
 class NoteIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"note": "Reviewed with R&D; next review tomorrow 09:00"}]}
+    )
+
     note: str = Field("", max_length=2000)
 
 
 class NeededIn(In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"needed": False}]})
+
     needed: bool
 
 
 class TimeIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"hours": "1.5", "service_type": "training", "note": "Remote session"}]}
+    )
+
     hours: Decimal = Field(..., gt=0, max_digits=10, decimal_places=2)
     service_type: str
     note: str = Field("", max_length=500)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from casedesk.accounts.models import Contact
 from casedesk.api import case_list
@@ -59,6 +60,10 @@ class GraceOut(Schema):
 
 
 class ForwardIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"note": "Crash reproduced on our side; sent with the Pack and Go"}]}
+    )
+
     note: str = ""
 
 
@@ -104,6 +109,25 @@ class ListFilters(In):
 
 
 class OpenIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "Rebuild takes 10 minutes since SP2",
+                    "priority": "high",
+                    "contact_email": "ingrid.berg@nordvikmarine.no",
+                    "channel": "phone",
+                    "intake": {
+                        "phone": "+47 70 12 34 56",
+                        "product_version": "2025",
+                        "service_pack": "SP2",
+                        "english_ok": "yes",
+                    },
+                }
+            ]
+        }
+    )
+
     subject: str = Field(..., min_length=1, max_length=300)
     description: str = ""
     priority: str = ""

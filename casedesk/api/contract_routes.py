@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from casedesk.accounts.models import Contract
 from casedesk.api.auth import AUTH, caller, writer
@@ -39,6 +40,12 @@ class BalanceOut(Schema):
 
 
 class LedgerIn(In):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"kind": "drawdown", "hours": "6.0", "service_type": "training", "case": "SX-000012"}]
+        }
+    )
+
     kind: Literal["purchase", "drawdown"]
     hours: Decimal | None = Field(None, gt=0, max_digits=10, decimal_places=2)
     amount: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2)  # prepaid credit bought
