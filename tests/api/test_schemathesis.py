@@ -66,10 +66,12 @@ def media(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def schema() -> Any:
+def schema(django_db_blocker: Any) -> Any:
     """The schema as the app serves it, read once for the module (building it takes a second or two); the
-    rate limit (a database row per caller and minute) off for this one request made outside any test."""
-    with override_settings(CASEDESK_API_RATE=0):
+    rate limit off for this one request made outside any test. The request's start and end signals touch
+    the connection (close_old_connections), which an earlier live-server test may have left open: the
+    database is unblocked for this one request."""
+    with override_settings(CASEDESK_API_RATE=0), django_db_blocker.unblock():
         return schemathesis.openapi.from_wsgi(SCHEMA_URL, get_wsgi_application())
 
 
