@@ -37,7 +37,7 @@ def overview_page(request: HttpRequest, slug: str) -> HttpResponse:
         [
             Series(gettext("met"), "#2e7d32", [w.met for w in view.weeks]),
             Series(gettext("missed"), "#c62828", [w.missed for w in view.weeks]),
-            Series(gettext("removed (bug/defect)"), "#9e9e9e", [w.removed for w in view.weeks]),
+            Series(gettext("removed (bug/defect or out of scope)"), "#9e9e9e", [w.removed for w in view.weeks]),
         ],
     )
     rows = sorted(set(view.missed_today) | set(view.missed_week) | set(view.due_today))

@@ -40,7 +40,7 @@ def test_a_manager_sees_overdue_missed_removed_and_escalated_cases_of_their_desk
     # Open now: overdue and escalated are overdue (never answered); the bug case has no clock running.
     assert "<h2>2</h2><p>open cases overdue now" in page
     assert "<h2>1</h2><p>open cases without a clock" in page
-    assert "<svg" in page and "missed" in page and "removed (bug/defect)" in page
+    assert "<svg" in page and "missed" in page and "removed (bug/defect or out of scope)" in page
     # The resolved case settled 2 missed commitments (response, resolution); the bug case's 2 targets were removed.
     weeks = overview(d).weeks
     assert len(weeks) == 12
