@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponseBase
-from django.shortcuts import render
 
-from casedesk.accounts.models import Company, Contract
+from casedesk.accounts.models import Company
 from casedesk.cases.access import staff_desk_ids
 from casedesk.console.gate import member_required
-from casedesk.contracts import statement_files, statements
+from casedesk.contracts import statement_files
 
 
 def company_for(user: User, company_id: int) -> Company:
@@ -33,24 +32,4 @@ def company_for(user: User, company_id: int) -> Company:
 def statement(request: HttpRequest, company_id: int) -> HttpResponseBase:
     assert isinstance(request.user, User)
     company = company_for(request.user, company_id)
-    zone = statements.home_zone(company)
-    contracts = Contract.objects.filter(company=company).order_by("-ends_on", "-id")
-    context: dict[str, object] = {"company": company, "contracts": contracts, "zone": zone, "params": request.GET}
-    try:
-        asked = statement_files.asked(company, request.GET, zone)
-    except statement_files.BadRequest as error:
-        return render(request, "console/statement.html", {**context, "error": str(error)}, status=400)
-    st = statements.statement(company, asked.start, asked.end, contract=asked.contract)
-    if asked.format:
-        return statement_files.answer(st, asked.format)
-    lines, more = statement_files.first_lines(st)
-    context.update(
-        statement=st,
-        asked=asked,
-        lines=lines,
-        more=more,
-        csv_query=asked.query(format="csv"),
-        pdf_query=asked.query(format="pdf"),
-        case_links=True,
-    )
-    return render(request, "console/statement.html", context)
+    return statement_files.page(request, company, "console/statement.html", case_links=True)

@@ -424,3 +424,31 @@ def first_lines(st: Statement, limit: int = PAGE_LINES) -> tuple[list[Line], int
     """The lines a page shows, and how many more ledger entries only the files show."""
     lines = list(itertools.islice(st.lines(), limit))
     return lines, st.count - sum(1 for line in lines if line.kind != statements.EXPIRY)
+
+
+def page(request: Any, company: Company, template: str, *, case_links: bool) -> HttpResponseBase:
+    """A company's statement page (console and portal alike), or its CSV or PDF when `format` asks for it;
+    a bad period or contract is a 400 on the same page, saying why."""
+    from django.shortcuts import render
+
+    zone = statements.home_zone(company)
+    contracts = Contract.objects.filter(company=company).order_by("-ends_on", "-id")
+    context: dict[str, object] = {"company": company, "contracts": contracts, "zone": zone, "params": request.GET}
+    try:
+        wanted = asked(company, request.GET, zone)
+    except BadRequest as error:
+        return render(request, template, {**context, "error": str(error)}, status=400)
+    st = statements.statement(company, wanted.start, wanted.end, contract=wanted.contract)
+    if wanted.format:
+        return answer(st, wanted.format)
+    lines, more = first_lines(st)
+    context.update(
+        statement=st,
+        asked=wanted,
+        lines=lines,
+        more=more,
+        csv_query=wanted.query(format="csv"),
+        pdf_query=wanted.query(format="pdf"),
+        case_links=case_links,
+    )
+    return render(request, template, context)

@@ -8,34 +8,13 @@ The ledger's notes are billing text written for the customer, so they are shown;
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import render
 
-from casedesk.accounts.models import Contact, Contract
-from casedesk.contracts import statement_files, statements
+from casedesk.accounts.models import Contact
+from casedesk.contracts import statement_files
 from casedesk.portal.gate import contact_required
 
 
 @contact_required
 def statement(request: HttpRequest, contact: Contact) -> HttpResponseBase:
     company = contact.company
-    zone = statements.home_zone(company)
-    contracts = Contract.objects.filter(company=company).order_by("-ends_on", "-id")
-    context: dict[str, object] = {"company": company, "contracts": contracts, "zone": zone, "params": request.GET}
-    try:
-        asked = statement_files.asked(company, request.GET, zone)
-    except statement_files.BadRequest as error:
-        return render(request, "portal/statement.html", {**context, "error": str(error)}, status=400)
-    st = statements.statement(company, asked.start, asked.end, contract=asked.contract)
-    if asked.format:
-        return statement_files.answer(st, asked.format)
-    lines, more = statement_files.first_lines(st)
-    context.update(
-        statement=st,
-        asked=asked,
-        lines=lines,
-        more=more,
-        csv_query=asked.query(format="csv"),
-        pdf_query=asked.query(format="pdf"),
-        case_links=False,
-    )
-    return render(request, "portal/statement.html", context)
+    return statement_files.page(request, company, "portal/statement.html", case_links=False)
