@@ -192,7 +192,7 @@ def _requester(request: HttpRequest, body: OpenIn) -> tuple[Contact, str]:
 def open_case(request: HttpRequest, body: OpenIn) -> Status:
     """Open a case: a requester's token as in the portal (the desk's required intake fields refused when
     missing), a staff token on behalf of a contact on any channel (missing fields flagged, POLICIES 0.24)."""
-    from casedesk.console.new_call import contract_today
+    from casedesk.contracts.valid import contract_today
     from casedesk.desks.policies import preset_of, version_in_force
 
     actor = writer(request)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -13,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from casedesk.accounts.models import Contact, Contract
+from casedesk.accounts.models import Contact
 from casedesk.cases import services
 from casedesk.cases.models import Case
 from casedesk.console.gate import agent, desks_of, member_required
+from casedesk.contracts.valid import contract_today
 from casedesk.desks.models import Desk
 from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.sla.policy_schema import Policy
@@ -72,13 +72,6 @@ class CallForm(forms.Form):
 
     def intake_fields(self) -> list[forms.BoundField]:
         return [self[f"intake_{f.key}"] for f in self.policy.intake]
-
-
-def contract_today(desk: Desk, contact: Contact, policy: Policy) -> Contract | None:
-    """The caller's company's contract on this desk valid today (in the desk's home zone), if any."""
-    today = timezone.now().astimezone(ZoneInfo(policy.home_zone)).date()
-    valid = Contract.objects.filter(desk=desk, company=contact.company, starts_on__lte=today, ends_on__gte=today)
-    return valid.order_by("-ends_on", "-id").first()
 
 
 def _desk(request: HttpRequest, slug: str | None) -> tuple[Desk | None, list[Desk]]:

@@ -27,7 +27,7 @@ from casedesk.portal.gate import contact_required
 
 def billing(contact: Contact, user: Any, now: datetime) -> dict[str, Any] | None:
     """The balance line and the PPI offers for the tracker; None when there is nothing to show."""
-    from casedesk.portal.views import contract_today
+    from casedesk.contracts.valid import contract_today
 
     desk = contact.company.desk
     policy = ledger.policy_of(desk, now)

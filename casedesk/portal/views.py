@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from casedesk.accounts.models import Contact, Contract
+from casedesk.accounts.models import Contact
 from casedesk.cases import attachments, services
 from casedesk.cases.access import case_for_portal, portal_cases
 from casedesk.cases.models import Case
 from casedesk.contracts import grace, scope
-from casedesk.desks.models import Desk
+from casedesk.contracts.valid import contract_today
 from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.portal import held_files
 from casedesk.portal.billing import billing as prepaid
@@ -85,13 +85,6 @@ def _grace(contact: Contact, now: datetime) -> grace.Allowance | None:
         return None
     today = now.astimezone(ZoneInfo(policy.home_zone)).date()
     return grace.allowance(contract_today(desk, contact, policy), policy, today)
-
-
-def contract_today(desk: Desk, contact: Contact, policy: Policy) -> Contract | None:
-    """The contact's company's contract on this desk valid today (in the desk's home zone), if any."""
-    today = timezone.now().astimezone(ZoneInfo(policy.home_zone)).date()
-    valid = Contract.objects.filter(desk=desk, company=contact.company, starts_on__lte=today, ends_on__gte=today)
-    return valid.order_by("-ends_on", "-id").first()
 
 
 @contact_required
