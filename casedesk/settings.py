@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "casedesk.api",  # the JSON API's personal access tokens
     "casedesk.automation",  # the worker: SLA sweeps (warnings, breaches) beside the task queue
     "casedesk.hooks",  # webhooks: a desk's subscriptions, signed deliveries posted by a task, retried
+    "casedesk.reports",  # SLA compliance reports, customer SLA statements
+    "casedesk.whatif",  # a draft policy replayed over recorded cases, never touching them
     "casedesk.console",
     "casedesk.portal",
     "axes",  # login throttling: failed attempts are rows, so every process sees them

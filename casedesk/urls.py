@@ -12,6 +12,8 @@ urlpatterns = [
     path("account/tokens/new/", token_views.create, name="token_create"),
     path("account/tokens/<int:token_id>/revoke/", token_views.revoke, name="token_revoke"),
     path("portal/", include("casedesk.portal.urls")),
+    path("console/reports/", include("casedesk.reports.urls")),
+    path("console/whatif/", include("casedesk.whatif.urls")),
     path("console/", include("casedesk.console.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
