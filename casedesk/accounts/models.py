@@ -90,6 +90,9 @@ class Contact(models.Model):
     online_licensing = models.BooleanField(
         default=False, help_text="PTC's Online Licensing privilege: may get the report of the company's SCNs"
     )
+    sla_statements = models.BooleanField(
+        default=False, help_text="sends the company's monthly SLA statement (the contact's own choice)"
+    )
 
     class Meta:
         # E-mail look-ups ignore case (email__iexact, e.g. the e-mail intake's sender): UPPER(email) on PostgreSQL.

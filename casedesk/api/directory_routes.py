@@ -125,6 +125,7 @@ class ContactOut(Schema):
     zone: str
     is_technical_contact: bool
     online_licensing: bool
+    sla_statements: bool
 
 
 class ContactIn(In):
@@ -136,6 +137,7 @@ class ContactIn(In):
     zone: str = Field("", max_length=64)
     is_technical_contact: bool = False
     online_licensing: bool = False
+    sla_statements: bool = False
 
 
 class ContactPatch(In):
@@ -145,6 +147,7 @@ class ContactPatch(In):
     zone: str | None = Field(None, max_length=64)
     is_technical_contact: bool | None = None
     online_licensing: bool | None = None
+    sla_statements: bool | None = None
 
 
 class ProductLine(In):
@@ -351,6 +354,7 @@ def contact_out(c: Contact) -> ContactOut:
         zone=c.zone,
         is_technical_contact=c.is_technical_contact,
         online_licensing=c.online_licensing,
+        sla_statements=c.sla_statements,
     )
 
 
