@@ -1,0 +1,110 @@
+"""Compliance figures against hand-counted small data sets (tests/reports/worlds.py says how each was counted)."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from casedesk.reports.compliance import Figures, Line, compliance, drill
+from casedesk.reports.periods import month
+from tests.reports.worlds import H, mastercam_november, plm_november
+
+pytestmark = pytest.mark.django_db
+
+
+def figures(lines: list[Line]) -> dict[tuple[str, str], tuple[int, int, int, int, int | None, int | None]]:
+    out = {}
+    for ln in lines:
+        f = ln.figures
+        out[(ln.label, ln.metric)] = (f.met, f.missed, f.pending, f.removed, f.median_seconds, f.p90_seconds)
+    return out
+
+
+def test_plm_november_totals_and_every_breakdown() -> None:
+    w = plm_november()
+    nov = month(2026, 11, "Europe/Oslo")
+    report = compliance(w.desk, nov)
+    # Met B C F I, missed A G, pending E, removed D; settled times 3000 7200 10800 10800 21600 27000:
+    # median (10800 + 10800) / 2, p90 the 6th of 6.
+    assert figures(report.totals) == {("Initial response", "response"): (4, 2, 1, 1, 10800, 27000)}
+    total = report.totals[0].figures
+    assert (total.settled, total.rate) == (6, pytest.approx(4 / 6))
+    assert report.goals == []
+    assert figures(compliance(w.desk, nov, by="company").commitments) == {
+        # SE: A missed 10800, B 3000, C 10800, I 7200 met; E pending; D removed: median (7200+10800)/2.
+        ("Customer SE", "response"): (3, 1, 1, 1, 9000, 10800),
+        # FI: F 27000 met, G 21600 missed.
+        ("Customer FI", "response"): (1, 1, 0, 0, 24300, 27000),
+    }
+    assert figures(compliance(w.desk, nov, by="queue").commitments) == {
+        ("Sweden", "response"): (3, 1, 1, 1, 9000, 10800),
+        ("Finland", "response"): (1, 1, 0, 0, 24300, 27000),
+    }
+    assert figures(compliance(w.desk, nov, by="agent").commitments) == {
+        ("bob", "response"): (1, 1, 0, 0, 6900, 10800),  # A 10800 missed, B 3000 met
+        ("dave", "response"): (1, 1, 0, 0, 16200, 21600),  # C 10800 met, G 21600 missed
+        ("", "response"): (2, 0, 1, 1, 17100, 27000),  # unassigned: F 27000, I 7200 met; E pending; D removed
+    }
+    assert figures(compliance(w.desk, nov, by="priority").commitments) == {
+        ("Critical", "response"): (1, 2, 0, 1, 10800, 21600),  # B 3000 met; A 10800, G 21600 missed; D removed
+        ("High", "response"): (2, 0, 0, 0, 18900, 27000),  # C 10800, F 27000
+        ("Medium", "response"): (1, 0, 0, 0, 7200, 7200),  # I
+        ("Low", "response"): (0, 0, 1, 0, None, None),  # E
+    }
+    (removal,) = report.removals
+    assert (removal.case_number, removal.metric, removal.reason, removal.by) == (
+        w.cases["D"].number, "response", "out of scope: Installation", "bob"
+    )  # fmt: skip
+    assert removal.at == datetime(2026, 11, 12, 8, 30, tzinfo=UTC)  # 09:30 Stockholm
+
+
+def test_drill_down_lists_exactly_the_cases_behind_a_figure() -> None:
+    w = plm_november()
+    nov = month(2026, 11, "Europe/Oslo")
+
+    def numbers(**kw: str) -> list[str]:
+        return [m.case.number for m in drill(w.desk, nov, metric="response", **kw)]
+
+    c = w.cases
+    assert numbers(by="metric", key="response", outcome="missed") == [c["A"].number, c["G"].number]
+    assert numbers(by="metric", key="response", outcome="met") == [c["I"].number, c["B"].number, c["C"].number,
+                                                                   c["F"].number]  # fmt: skip
+    se = str(c["A"].company_id)
+    assert numbers(by="company", key=se, outcome="") == [c[n].number for n in "IABCDE"]
+    assert numbers(by="agent", key="", outcome="met") == [c["I"].number, c["F"].number]
+    assert numbers(by="priority", key="critical", outcome="removed") == [c["D"].number]
+    with pytest.raises(ValueError, match="not an outcome"):
+        drill(w.desk, nov, by="metric", key="response", metric="response", outcome="lost")
+    with pytest.raises(ValueError, match="not a breakdown"):
+        compliance(w.desk, nov, by="weather")
+
+
+def test_a_bug_removes_only_the_pending_target_and_the_missed_response_stays_missed() -> None:
+    w = mastercam_november()
+    report = compliance(w.desk, month(2026, 11, "America/New_York"))
+    assert figures(report.totals) == {
+        ("Response", "response"): (1, 1, 0, 0, 5400, 5400),  # M1 missed (never stopped: no time); M2 1.5h
+        ("Resolution", "resolution"): (1, 0, 0, 1, 3 * H, 3 * H),  # M2 met in 3h; M1 removed by the bug
+    }
+    # The internal goal is apart, never a commitment.
+    assert figures(report.goal_totals) == {
+        ("Status update to the technical contact", "update"): (1, 0, 0, 0, 5400, 5400)
+    }
+    assert all(ln.metric != "update" for ln in report.commitments)
+    (removal,) = report.removals
+    assert (removal.case_number, removal.metric, removal.reason, removal.by) == (
+        w.cases["M1"].number, "resolution", "bug", "bob"
+    )  # fmt: skip
+    assert removal.at == datetime(2026, 11, 2, 17, 0, tzinfo=UTC)  # 12:00 New York
+
+
+def test_a_company_sees_only_its_own_cases() -> None:
+    w = plm_november()
+    fi = w.cases["F"].company_id
+    report = compliance(w.desk, month(2026, 11, "Europe/Oslo"), company_id=fi)
+    assert figures(report.totals) == {("Initial response", "response"): (1, 1, 0, 0, 24300, 27000)}
+    assert report.removals == []
+
+
+def test_figures_rate_is_met_among_settled() -> None:
+    assert Figures(3, 1, 5, 2, None, None).rate == 0.75
+    assert Figures(0, 0, 5, 2, None, None).rate is None
