@@ -213,7 +213,7 @@ CONTENT_SECURITY_POLICY = {
 # redis://127.0.0.1:6379/0; `casedesk worker` then runs an RQ worker). Every web process and worker of one
 # installation uses the same DATABASE_URL and REDIS_URL. The SLA sweeps never go through the queue: each
 # worker sweeps the database itself every CASEDESK_SWEEP_INTERVAL seconds (the health check allows 3x that).
-TASK_QUEUES = ["default", "mail"]
+TASK_QUEUES = ["default", "mail", "whatif"]  # whatif: what-if replays (casedesk.whatif.tasks), long jobs
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CASEDESK_API_RATE = int(os.environ.get("CASEDESK_API_RATE", "600"))
 CASEDESK_SWEEP_INTERVAL = float(os.environ.get("CASEDESK_SWEEP_INTERVAL", "10"))
@@ -225,6 +225,7 @@ if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
     # A job that outlives this is stopped by the worker; sending one e-mail is bounded by EMAIL_TIMEOUT per step.
     RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 10 * EMAIL_TIMEOUT} for name in TASK_QUEUES}
+    RQ_QUEUES["whatif"]["DEFAULT_TIMEOUT"] = 6 * 3600  # a what-if replay of a large desk's year runs minutes
     RQ = {"COMMIT_MODE": "auto"}  # casedesk enqueues after the commit itself (transaction.on_commit)
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
