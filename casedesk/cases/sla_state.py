@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from casedesk.cases.models import Case, CaseEvent, SlaMetric
 from casedesk.desks.policies import calendar_of, preset_of
-from casedesk.sla import Calendar, parse_target
+from casedesk.sla import Calendar
 from casedesk.sla.clock import (
     BREACHED,
     RECORDS,
@@ -27,13 +27,12 @@ from casedesk.sla.clock import (
     Context,
     Event,
     MetricState,
-    Rule,
     evaluate,
     fold,
     new_state,
-    policy_targets,
 )
 from casedesk.sla.clock_json import from_json, to_json
+from casedesk.sla.replay_targets import contract_targets
 
 _FIELDS = ["name", "status", "live", "goal", "target", "calendar", "priority", "priority_assumed"]
 _FIELDS += ["started_at", "due_at", "stopped_at", "cancelled_at", "remaining_seconds", "next_change_at"]
@@ -47,18 +46,11 @@ def context(case: Case) -> Context:
     version = case.policy_version
     policy = preset_of(version).policy
     overrides = case.contract.targets if case.contract_id and case.contract else {}
-    from_policy = policy_targets(policy)
 
     def calendar_for(name: str) -> Calendar:
         return calendar_of(version, name, case.calendar_zone or None)
 
-    def target_for(tier: str, priority: str, metric: str) -> Rule | None:
-        text = overrides.get(priority, {}).get(metric) if overrides else None
-        if text:
-            return None if text == "none" else Rule(parse_target(text))  # the contract's own: a commitment
-        return from_policy(tier, priority, metric)
-
-    return Context(policy, calendar_for, target_for, case.calendar, tier=case.tier)
+    return Context(policy, calendar_for, contract_targets(policy, overrides), case.calendar, tier=case.tier)
 
 
 def clock_key(case: Case) -> str:

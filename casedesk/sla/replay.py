@@ -1,0 +1,484 @@
+"""What-if replay: a draft policy (a Preset) over many cases' recorded events, without touching a case.
+
+`replay_one` is the reference: the clocks' own fold (`clock.compute`) with a context built the way the
+services build a case's (`cases.sla_state.context`): the case's calendar in the case's zone when the calendar
+follows the user's zone, its contract's own targets first, then the policy's.
+
+`replay` is the bulk path, equal to `replay_one` for every case. One pass over each case's events in plain
+Python reads, for each metric of the common shape (a once-metric whose target does not change once it has
+started and that no cancel condition touches), only the instants that decide it: start, pauses, stop. The
+calendar arithmetic of those metrics is then done in numpy, per calendar, over all cases at once. Everything
+else (repeating metrics once started, a change of priority, tier or hours while a metric runs, a cancel, a
+reopening, an agreed schedule) goes through the fold, metric by metric: same events, same result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from casedesk.sla.calendar import Calendar, CalendarSpec
+from casedesk.sla.clock import (
+    RECORDS,
+    Context,
+    Event,
+    MetricState,
+    Rule,
+    _due_with_pauses,
+    compute,
+)
+from casedesk.sla.conditions import PRIORITY_PREFIX
+from casedesk.sla.policy_schema import MetricSpec, Policy
+from casedesk.sla.presets import Preset, PresetError
+from casedesk.sla.replay_targets import contract_targets
+
+__all__ = ["History", "Outcome", "missing_calendars", "replay", "replay_one"]
+
+
+@dataclass(frozen=True)
+class History:
+    """One case as the clocks see it: what decides its metrics besides the policy."""
+
+    key: int  # the case's id
+    calendar: str  # the case's calendar name (Case.calendar)
+    zone: str  # Case.calendar_zone ("" = the calendar's own zone)
+    tier: str  # Case.tier
+    overrides: Mapping[str, Mapping[str, str]]  # the contract's own targets {priority: {metric: "4h" | "none"}}
+    events: Sequence[Event]  # ordered by (at, id), records (breached/warning) excluded
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One metric of one case, as the replay ends it (as of `now`)."""
+
+    key: int
+    metric: str
+    status: str
+    goal: bool
+    breached: bool
+    priority: str
+    due_at: datetime | None
+    stopped_at: datetime | None
+    cancelled_at: datetime | None
+
+
+def outcome(key: int, st: MetricState) -> Outcome:
+    return Outcome(
+        key, st.metric, st.status, st.goal, st.breached, st.priority, st.due_at, st.stopped_at, st.cancelled_at
+    )
+
+
+# -- the reference: one case through the fold ---------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _compiled(spec: CalendarSpec, zone: str | None) -> Calendar:
+    return Calendar(spec, zone)
+
+
+def calendar_for(preset: Preset, zone: str) -> Callable[[str], Calendar]:
+    """A case's calendars under `preset`: a calendar that follows the user's zone runs in the case's zone."""
+
+    def get(name: str) -> Calendar:
+        spec = preset.calendars.get(name)
+        if spec is None:
+            known = ", ".join(preset.calendars)
+            raise PresetError(f"the policy {preset.slug} has no calendar {name!r} (known: {known})")
+        return _compiled(spec, zone if zone and spec.zone_follows else None)
+
+    return get
+
+
+def context(preset: Preset, history: History, policy: Policy | None = None) -> Context:
+    """The context `cases.sla_state.context` builds for this case, under `preset` (or a part of its policy)."""
+    pol = policy or preset.policy
+    targets = contract_targets(pol, history.overrides)
+    return Context(pol, calendar_for(preset, history.zone), targets, history.calendar, tier=history.tier)
+
+
+def replay_one(preset: Preset, history: History, now: datetime) -> list[Outcome]:
+    """Every metric of one case under `preset`, replayed from its events as of `now` (the reference)."""
+    return [outcome(history.key, st) for st in compute(context(preset, history), history.events, now)]
+
+
+def missing_calendars(preset: Preset, histories: Iterable[History]) -> dict[str, int]:
+    """Calendar names the cases use that the draft lacks, with how many cases use each."""
+    out: dict[str, int] = {}
+    for h in histories:
+        if h.calendar not in preset.calendars:
+            out[h.calendar] = out.get(h.calendar, 0) + 1
+    return out
+
+
+# -- the bulk path -----------------------------------------------------------------------------------
+
+# Facts as bits (clock.Facts; priority:KEY conditions get bits of their own from _PRIO up).
+_OPENED, _ASSIGNED, _RESPONDED, _AFTER = 1, 2, 4, 8
+_INFO, _BUG, _OUT, _WAITING, _RESOLVED, _ESCALATED, _PSET = 16, 32, 64, 128, 256, 512, 1024
+_PRIO = 2048
+_BITS = {
+    "opened": _OPENED,
+    "assigned": _ASSIGNED,
+    "responded": _RESPONDED,
+    "responded_after_assignment": _AFTER,
+    "info_complete": _INFO,
+    "bug_classified": _BUG,
+    "out_of_scope": _OUT,
+    "waiting_on_customer": _WAITING,
+    "resolved": _RESOLVED,
+    "escalated": _ESCALATED,
+    "priority_set": _PSET,
+}
+
+# Track states in the scan.
+_WAITING_TO_START, _LIVE, _DONE, _SKIPPED, _SLOW = 0, 1, 2, 3, 4
+
+
+class _Metric:
+    """A metric's conditions as bit masks."""
+
+    def __init__(self, index: int, spec: MetricSpec, bit: Callable[[str], int]) -> None:
+        self.index, self.spec, self.key = index, spec, spec.key
+        self.once = spec.kind == "once"
+        self.skips = spec.kind != "review"  # resolved before it started; a review just never starts
+        self.start = sum({bit(n) for n in spec.start})
+        self.stop = sum({bit(n) for n in spec.stop}) | _RESOLVED
+        self.pause = sum({bit(n) for n in spec.pause})
+        self.cancel = sum({bit(n) for n in spec.cancel}) | _OUT
+
+
+@dataclass
+class _Due:
+    """A metric of the common shape waiting for its due: filled in per calendar, in numpy."""
+
+    case: int  # index of the case's outcome list
+    slot: int  # index of the metric in it
+    key: int
+    metric: str
+    goal: bool
+    priority: str
+    anchor: int  # epoch seconds
+    seconds: int
+    stopped_at: datetime | None
+
+
+class _Replay:
+    def __init__(self, preset: Preset, now: datetime) -> None:
+        self.preset, self.now, self.policy = preset, now, preset.policy
+        self.now_ts = now.timestamp()
+        policy = self.policy
+        prio_bit: dict[str, int] = {}
+
+        def bit(name: str) -> int:
+            if name.startswith(PRIORITY_PREFIX):
+                key = name[len(PRIORITY_PREFIX) :]
+                return prio_bit.setdefault(key, _PRIO << len(prio_bit))
+            return _BITS[name]
+
+        self.metrics = [_Metric(i, spec, bit) for i, spec in enumerate(policy.metrics.values())]
+        # The bits a priority value sets: priority_set and its own priority:KEY.
+        self.prio_bits = {key: _PSET | b for key, b in prio_bit.items()}
+        self.default = policy.default_priority
+        self.has_priorities = bool(policy.priorities)
+        self.calendars: dict[tuple[str, str], Calendar] = {}
+        self.rules: dict[Any, Callable[[str, str, str], Rule | None]] = {}
+        self.rule_cache: dict[tuple[Any, str, str, str], Rule | None] = {}
+        self.partial: dict[tuple[str, ...], Policy] = {}
+        self.out: list[list[Outcome | None]] = []
+        self.dues: dict[int, tuple[Calendar, list[_Due]]] = {}
+        self.fast = 0  # metrics decided on the bulk path
+        self.slow = 0  # metrics through the fold
+
+    # -- per case ------------------------------------------------------------------------------------
+
+    def calendar(self, name: str, zone: str) -> Calendar:
+        cal = self.calendars.get((name, zone))
+        if cal is None:
+            cal = self.calendars[(name, zone)] = calendar_for(self.preset, zone)(name)
+        return cal
+
+    def rule(self, h: History, tier: str, priority: str, metric: str) -> Rule | None:
+        okey: Any = None
+        if h.overrides:
+            okey = json.dumps(h.overrides, sort_keys=True)
+        k = (okey, tier, priority, metric)
+        if k in self.rule_cache:
+            return self.rule_cache[k]
+        target_for = self.rules.get(okey)
+        if target_for is None:
+            target_for = self.rules[okey] = contract_targets(self.policy, h.overrides)
+        rule = self.rule_cache[k] = target_for(tier, priority, metric)
+        return rule
+
+    def add(self, h: History) -> None:
+        row: list[Outcome | None] = [None] * len(self.metrics)
+        self.out.append(row)
+        tracks = self.scan(h)
+        if tracks is None:  # a shape the scan does not follow at all: the whole case through the fold
+            row[:] = replay_one(self.preset, h, self.now)
+            self.slow += len(row)
+            return
+        slow = [m.key for m, t in zip(self.metrics, tracks, strict=True) if t[0] == _SLOW]
+        if slow:
+            self.slow += len(slow)
+            for st in self.fold(h, tuple(slow)):
+                row[self.index_of(st.metric)] = outcome(h.key, st)
+        for m, t in zip(self.metrics, tracks, strict=True):
+            state = t[0]
+            if state == _SLOW:
+                continue
+            self.fast += 1
+            if state == _WAITING_TO_START:
+                row[m.index] = Outcome(h.key, m.key, "waiting", False, False, "", None, None, None)
+            elif state == _SKIPPED:
+                row[m.index] = Outcome(h.key, m.key, "skipped", False, False, "", None, t[7], None)
+            else:
+                self.settle(h, len(self.out) - 1, m, t)
+
+    def index_of(self, key: str) -> int:
+        return next(m.index for m in self.metrics if m.key == key)
+
+    def fold(self, h: History, keys: tuple[str, ...]) -> list[MetricState]:
+        policy = self.partial.get(keys)
+        if policy is None:
+            policy = self.partial[keys] = replace(self.policy, metrics={k: self.policy.metrics[k] for k in keys})
+        return compute(context(self.preset, h, policy), h.events, self.now)
+
+    def scan(self, h: History) -> list[list[Any]] | None:
+        """One pass over the events: per metric [state, anchor, wanted, priority, tier, rtc, pauses, stop].
+        None when the case has a shape only the fold follows (reopened, agreed schedule, out of order)."""
+        now = self.now
+        metrics = self.metrics
+        prio_bits = self.prio_bits
+        default = self.default
+        tracks: list[list[Any]] = [[_WAITING_TO_START, None, 0, "", "", True, None, None] for _ in metrics]
+        bits = _INFO
+        pbits = 0
+        priority = ""
+        tier = h.tier
+        rtc = True
+        wanted = 0  # bumped whenever (tier, priority or default, round the clock) changes
+        seen = -1
+        seen_wanted = -1
+        last: datetime | None = None
+        for ev in h.events:
+            k = ev.kind
+            if k in RECORDS:
+                continue
+            at = ev.at
+            if last is not None and at < last:
+                return None
+            if at > now:
+                break
+            last = at
+            if k == "agent_reply":
+                bits |= _RESPONDED | _AFTER if bits & _ASSIGNED else _RESPONDED
+            elif k == "customer_reply" or k == "note":
+                pass
+            elif k == "assigned":
+                if ev.data.get("assignee") is not None:
+                    bits |= _ASSIGNED
+                else:
+                    bits &= ~_ASSIGNED
+            elif k == "opened":
+                d = ev.data
+                bits |= _OPENED
+                bits = bits | _INFO if d.get("info_complete", True) else bits & ~_INFO
+                before = (tier, priority or default)
+                priority = str(d.get("priority") or "")
+                tier = str(d.get("tier", tier) or "")
+                pbits = prio_bits.get(priority, _PSET) if priority else 0
+                if (tier, priority or default) != before:
+                    wanted += 1
+            elif k == "status":
+                if ev.data.get("status") == "waiting_on_customer":
+                    bits |= _WAITING
+                else:
+                    bits &= ~_WAITING
+            elif k == "resolved":
+                bits = (bits | _RESOLVED) & ~_WAITING
+            elif k == "priority":
+                before_p = priority or default
+                priority = str(ev.data.get("priority") or "")
+                pbits = prio_bits.get(priority, _PSET) if priority else 0
+                if (priority or default) != before_p:
+                    wanted += 1
+            elif k == "info_requested":
+                bits &= ~_INFO
+            elif k == "info_received":
+                bits |= _INFO
+            elif k == "classified":
+                if ev.data.get("classification") in {"bug", "defect"}:
+                    bits |= _BUG
+                else:
+                    bits &= ~_BUG
+            elif k == "escalated":
+                bits |= _ESCALATED
+            elif k == "review":
+                pass
+            elif k == "tier":
+                new_tier = str(ev.data.get("tier") or "")
+                if new_tier != tier:
+                    tier = new_tier
+                    wanted += 1
+            elif k == "scope":
+                if ev.data.get("in_scope", True):
+                    bits &= ~_OUT
+                else:
+                    bits |= _OUT
+            elif k == "round_the_clock":
+                needed = bool(ev.data.get("needed", True))
+                if needed != rtc:
+                    rtc = needed
+                    wanted += 1
+            elif k == "reopened" or k == "schedule_agreed":
+                return None
+            facts = bits | pbits
+            if facts == seen and wanted == seen_wanted:
+                continue  # nothing a condition or a target reads changed
+            seen, seen_wanted = facts, wanted
+            for m, t in zip(metrics, tracks, strict=True):
+                state = t[0]
+                if state == _WAITING_TO_START:
+                    if facts & m.start == m.start:
+                        if not m.once:
+                            t[0] = _SLOW  # a repeating metric that starts: the fold follows it
+                            continue
+                        t[:] = [_LIVE, at, wanted, priority or default, tier, rtc, None, None]
+                    elif facts & _RESOLVED and m.skips:
+                        t[0], t[7] = _SKIPPED, at
+                        continue
+                    else:
+                        continue
+                elif state != _LIVE:
+                    continue
+                elif t[2] != wanted:
+                    t[0] = _SLOW  # re-timed while running
+                    continue
+                if facts & m.cancel:
+                    t[0] = _SLOW
+                    continue
+                if facts & m.stop:
+                    t[0], t[7] = _DONE, at
+                    pauses = t[6]
+                    if pauses and pauses[-1][1] is None:
+                        pauses[-1][1] = at
+                    continue
+                if m.pause:
+                    pauses = t[6]
+                    is_open = bool(pauses) and pauses[-1][1] is None
+                    if facts & m.pause:
+                        if not is_open:
+                            if pauses is None:
+                                pauses = t[6] = []
+                            pauses.append([at, None])
+                    elif is_open:
+                        pauses[-1][1] = at
+        return tracks
+
+    def settle(self, h: History, case: int, m: _Metric, t: list[Any]) -> None:
+        """A metric of the common shape: its outcome now, or its due queued for the calendar pass."""
+        _state, anchor, _w, priority, tier, rtc, pauses, stopped = t
+        rule = self.rule(h, tier, priority, m.key)
+        row = self.out[case]
+        if rule is None:
+            status = "waiting" if not priority and self.has_priorities else "no_target"
+            row[m.index] = Outcome(h.key, m.key, status, False, False, priority, None, stopped, None)
+            return
+        name = m.spec.calendar
+        if not name:
+            special = self.policy.priority_calendars.get(priority)
+            name = special if special and rtc else h.calendar
+        cal = self.calendar(name, h.zone)
+        if pauses or rule.target.business_days:
+            due_dt = _due(cal, rule, anchor, pauses)
+            row[m.index] = _final(h.key, m.key, rule.goal, priority, due_dt, stopped, self.now)
+            return
+        group = self.dues.get(id(cal))
+        if group is None:
+            group = self.dues[id(cal)] = (cal, [])
+        anchor_ts = int(anchor.timestamp() // 1)
+        group[1].append(_Due(case, m.index, h.key, m.key, rule.goal, priority, anchor_ts, rule.target.seconds, stopped))
+
+    # -- the calendar pass -------------------------------------------------------------------------
+
+    def finish(self) -> list[Outcome]:
+        now_ts = self.now_ts
+        for cal, items in self.dues.values():
+            anchors = np.fromiter((d.anchor for d in items), dtype=np.int64, count=len(items))
+            seconds = np.fromiter((d.seconds for d in items), dtype=np.int64, count=len(items))
+            dues = cal.add_many(anchors.astype("datetime64[s]"), seconds).astype(np.int64).tolist()
+            zone = cal.zone
+            for d, due in zip(items, dues, strict=True):
+                stopped = d.stopped_at
+                if stopped is not None:
+                    late = stopped.timestamp() > due
+                    status = "missed" if late else "met"
+                else:
+                    late = now_ts > due
+                    status = "overdue" if late else "running"
+                self.out[d.case][d.slot] = Outcome(
+                    d.key,
+                    d.metric,
+                    status,
+                    d.goal,
+                    late and not d.goal,
+                    d.priority,
+                    datetime.fromtimestamp(due, zone),
+                    stopped,
+                    None,
+                )
+        self.dues = {}
+        return [o for row in self.out for o in row if o is not None]
+
+
+def _due(cal: Calendar, rule: Rule, anchor: datetime, pauses: list[list[datetime | None]] | None) -> datetime | None:
+    """clock._due for a once-metric whose pauses all began after its start."""
+    # Pauses that matter (clock._pauses_since): these all began at or after the anchor.
+    pauses = [p for p in pauses or () if p[1] is None or p[1] > anchor]
+    if rule.target.business_days:
+        due = rule.target.due(cal, anchor)
+        for p0, p1 in pauses:
+            assert p0 is not None
+            if p1 is None:
+                return None
+            due = cal.add(due, cal.between(p0, p1))
+        return due
+    return _due_with_pauses(cal, anchor, rule.target.seconds, pauses)
+
+
+def _final(
+    key: int, metric: str, goal: bool, priority: str, due: datetime | None, stopped: datetime | None, now: datetime
+) -> Outcome:
+    if stopped is not None:
+        late = due is not None and stopped > due
+        status = "missed" if late else "met"
+    elif due is None:
+        late, status = False, "paused"
+    else:
+        late = now > due
+        status = "overdue" if late else "running"
+    return Outcome(key, metric, status, goal, late and not goal, priority, due, stopped, None)
+
+
+def replay(preset: Preset, histories: Iterable[History], now: datetime) -> list[Outcome]:
+    """Every metric of every case under `preset` as of `now`, case by case in the order given, each case's
+    metrics in the policy's order: equal to `replay_one` for every history."""
+    run = _Replay(preset, now)
+    for h in histories:
+        run.add(h)
+    return run.finish()
+
+
+def replay_counts(preset: Preset, histories: Iterable[History], now: datetime) -> tuple[list[Outcome], int, int]:
+    """`replay`, with how many metrics took the bulk path and how many went through the fold."""
+    run = _Replay(preset, now)
+    for h in histories:
+        run.add(h)
+    return run.finish(), run.fast, run.slow
