@@ -1,0 +1,190 @@
+"""The compliance report as files: the CSV of its metric rows (streamed, constant memory) and a PDF of its tables.
+
+The CSV has one row per counted metric row of the period (commitments and internal goals, `kind` says which),
+read with a server-side cursor 2,000 rows at a time; times in ISO 8601 with the offset of the zone given (the
+viewer's), business seconds as the report counts them (settled rows only). The PDF has the totals, the
+breakdown, the internal goals and the removals: its size follows the number of groups, not of cases (removals
+beyond MAX_REMOVALS are left to the CSV, and the PDF says how many). Both reuse the statement files' helpers
+(CSV chunks and formula-safe text, the DejaVu font and the PDF table).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import datetime, tzinfo
+
+from django.db.models import Q
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext
+
+from casedesk.contracts.statement_files import _Pdf, _Table, csv_chunks, font_files, latin1, text_cell
+from casedesk.desks.models import Desk
+from casedesk.reports.compliance import BusinessTime, Line, Report, rows
+from casedesk.reports.periods import Period
+
+CSV_HEADER = [
+    "case", "company", "queue", "agent", "priority", "metric", "kind", "outcome",
+    "started", "due", "stopped", "business_seconds",
+]  # fmt: skip
+CHUNK = 2000
+MAX_REMOVALS = 1000
+_COLS = (
+    "case__number", "case__company__name", "case__queue__name", "case__assignee__username", "priority", "metric",
+    "goal", "outcome", "started_at", "due_at", "stopped_at", "case__policy_version_id", "calendar",
+    "case__calendar_zone", "case_id",
+)  # fmt: skip
+
+
+def filename(desk: Desk, period: Period, ext: str) -> str:
+    return f"compliance-{desk.slug}-{period}.{ext}"
+
+
+def _when(t: datetime | None, zone: tzinfo) -> str:
+    return t.astimezone(zone).isoformat(timespec="seconds") if t else ""
+
+
+def csv_rows(desk: Desk, period: Period, zone: tzinfo, *, company_id: int | None = None) -> Iterator[list[str]]:
+    """The header, then a row per counted metric row of the period, oldest case first."""
+    yield CSV_HEADER
+    bt = BusinessTime(desk)
+    qs = rows(desk, period, company_id=company_id).exclude(Q(outcome__isnull=True))
+    data = qs.order_by("case__opened_at", "case_id", "metric").values_list(*_COLS).iterator(chunk_size=CHUNK)
+    while chunk := list(itertools.islice(data, CHUNK)):
+        paused = [r[14] for r in chunk if (r[11], r[5]) in bt.pausing and r[8] and r[10]]
+        pauses = bt.pauses(paused) if paused else {}
+        for number, company, queue, agent, prio, metric, goal, outcome, started, due, stopped, v, cal, z, cid in chunk:
+            secs = None
+            if outcome in ("met", "missed") and started and stopped:
+                secs = bt.seconds(v, cal, z, started, stopped, pauses.get(cid, {}).get(metric, []))
+            yield [
+                text_cell(number),
+                text_cell(company or ""),
+                text_cell(queue or ""),
+                text_cell(agent or ""),
+                text_cell(prio),
+                text_cell(metric),
+                "goal" if goal else "commitment",
+                outcome,
+                _when(started, zone),
+                _when(due, zone),
+                _when(stopped, zone),
+                "" if secs is None else str(secs),
+            ]
+
+
+def csv_response(desk: Desk, period: Period, zone: tzinfo, *, company_id: int | None = None) -> StreamingHttpResponse:
+    body = csv_chunks(csv_rows(desk, period, zone, company_id=company_id))
+    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename(desk, period, "csv")}"'
+    return response
+
+
+# PDF
+
+
+def hours_text(seconds: int | None) -> str:
+    """Business time as hours and minutes: 3000 -> "0:50 h", 27000 -> "7:30 h"."""
+    if seconds is None:
+        return "—"
+    minutes = (seconds + 30) // 60
+    return f"{minutes // 60}:{minutes % 60:02d} h"
+
+
+def rate_text(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f} %"
+
+
+FIGURE_WIDTHS = (70, 49, 17, 17, 17, 17, 22, 34, 34)  # 277 mm: A4 landscape less the margins
+REMOVAL_WIDTHS = (40, 70, 77, 40, 50)
+
+
+def _figure_cells(ln: Line, *, label: bool) -> list[str]:
+    f = ln.figures
+    first = (ln.label or gettext("none")) if label else ln.metric_name
+    return [
+        first,
+        ln.metric_name if label else ln.metric,
+        str(f.met),
+        str(f.missed),
+        str(f.pending),
+        str(f.removed),
+        rate_text(f.rate),
+        hours_text(f.median_seconds),
+        hours_text(f.p90_seconds),
+    ]
+
+
+def pdf_bytes(report: Report, dimension_name: str) -> bytes:
+    desk, period = report.desk, report.period
+    title = gettext("SLA compliance: %(desk)s, %(period)s") % {"desk": desk.name, "period": str(period)}
+    pdf = _Pdf(title, orientation="L", unit="mm", format="A4")
+    fonts = font_files()
+    if fonts is not None:
+        pdf.add_font("DejaVu", "", fonts[0])
+        pdf.add_font("DejaVu", "B", fonts[1])
+        family = "DejaVu"
+    else:
+        family = "Helvetica"
+        pdf.text_of = latin1
+    t = pdf.text_of
+    pdf.set_title(t(title))
+    pdf.set_author(t(desk.name))
+    pdf.set_creator("casedesk")
+    pdf.set_auto_page_break(False, margin=15)
+    pdf.add_page()
+    pdf.set_font(family, "B", 14)
+    pdf.cell(0, 8, t(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 9)
+    days = f"{period.first:%Y-%m-%d} – {period.last:%Y-%m-%d} ({period.zone})"
+    pdf.cell(0, 5, t(gettext("Cases opened %(days)s; business time on each case's calendar.") % {"days": days}),
+             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    numbers = [gettext("Met"), gettext("Missed"), gettext("Pending"), gettext("Removed"), gettext("Met rate")]
+    times = [gettext("Median (business hours)"), gettext("90th percentile (business hours)")]
+
+    def section(heading: str) -> None:
+        if pdf.get_y() + 20 > pdf.page_break_trigger:
+            pdf.add_page()
+        pdf.ln(3)
+        pdf.set_font(family, "B", 11)
+        pdf.cell(0, 7, t(heading), new_x="LMARGIN", new_y="NEXT")
+
+    def figure_table(lines: list[Line], first: str, second: str, *, label: bool) -> None:
+        table = _Table(pdf, FIGURE_WIDTHS, [t(h) for h in [first, second, *numbers, *times]], family)
+        table.heading()
+        for ln in lines:
+            table.row([t(c) for c in _figure_cells(ln, label=label)])
+        if not lines:
+            pdf.cell(0, 6, t(gettext("Nothing in this period.")), new_x="LMARGIN", new_y="NEXT")
+
+    section(gettext("Commitments per metric"))
+    figure_table(report.totals, gettext("Metric"), gettext("Key"), label=False)
+    if report.by != "metric":
+        section(gettext("Commitments by %(dimension)s") % {"dimension": dimension_name})
+        figure_table(report.commitments, dimension_name, gettext("Metric"), label=True)
+    section(gettext("The desk's internal goals (not commitments)"))
+    figure_table(report.goals, dimension_name, gettext("Metric"), label=True)
+    section(gettext("Targets removed (bug/defect or out of scope)"))
+    table = _Table(
+        pdf,
+        REMOVAL_WIDTHS,
+        [t(h) for h in (gettext("Case"), gettext("Metric"), gettext("Why"), gettext("By"), gettext("When"))],
+        family,
+    )
+    table.heading()
+    zone = period.start.tzinfo
+    for r in report.removals[:MAX_REMOVALS]:
+        when = r.at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+        table.row([t(c) for c in (r.case_number, r.metric_name, r.reason or gettext("unknown"), r.by or "—", when)])
+    if not report.removals:
+        pdf.cell(0, 6, t(gettext("No target was removed in this period.")), new_x="LMARGIN", new_y="NEXT")
+    elif len(report.removals) > MAX_REMOVALS:
+        more = len(report.removals) - MAX_REMOVALS
+        pdf.cell(0, 6, t(gettext("and %(n)d more: see the CSV.") % {"n": more}), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def pdf_response(report: Report, dimension_name: str) -> HttpResponse:
+    response = HttpResponse(pdf_bytes(report, dimension_name), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename(report.desk, report.period, "pdf")}"'
+    return response
