@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from casedesk.portal import auth, scn_view, views
+from casedesk.portal import auth, scn_view, sla_view, views
 from casedesk.portal.billing import deduct_ppi
 from casedesk.portal.statement_view import statement
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("statement/", statement, name="statement"),
     path("new/", views.new_case, name="new"),
     path("scns/", scn_view.scns, name="scns"),
+    path("sla/", sla_view.sla, name="sla"),
     path("cases/<str:number>/", views.case_page, name="case"),
     path("cases/<str:number>/comment/", views.comment, name="comment"),
     path("cases/<str:number>/accept/", views.accept, name="accept"),
