@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -31,9 +32,9 @@ def world() -> World:
     return plm_world()
 
 
-def client_for(user: object) -> Client:
+def client_for(user: User) -> Client:
     c = Client()
-    c.force_login(user)  # type: ignore[arg-type]
+    c.force_login(user)
     return c
 
 
@@ -44,7 +45,7 @@ def done_run(w: World) -> WhatIfRun:
     return run
 
 
-def other_desk_manager() -> object:
+def other_desk_manager() -> User:
     mc = desk("mastercam")
     eve = staff("eve")
     Membership.objects.create(desk=mc, user=eve, role=Membership.Role.SUPPORT_MANAGER)
@@ -66,10 +67,10 @@ def test_only_the_desks_managers_and_superusers_open_the_desk_pages(world: World
     assert Client().get(pages[0]).status_code == 302  # to the login page
 
 
-_EVE: list[object] = []
+_EVE: list[User] = []
 
 
-def other_desk_manager_once() -> object:
+def other_desk_manager_once() -> User:
     if not _EVE:
         _EVE.append(other_desk_manager())
     return _EVE[0]
@@ -184,7 +185,7 @@ def test_the_flips_export_as_csv(world: World) -> None:
     run = done_run(world)
     r = client_for(world.carol).get(f"/console/whatif/run/{run.pk}/flips.csv")
     assert r.streaming and r["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))  # type: ignore[arg-type]
+    rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))  # type: ignore[attr-defined]
     assert rows[0] == ["case", "metric", "priority", "recorded", "draft", "recorded_due", "draft_due"]
     c = world.cases["C"].number
     assert sorted(rows[1:]) == sorted(

@@ -112,7 +112,7 @@ def test_the_published_policy_as_draft_flips_nothing(world: World) -> None:
     assert r["recorded"] == r["draft"]
 
 
-def _snapshot() -> list[list[dict[str, Any]]]:
+def _snapshot() -> list[list[Any]]:
     return [
         list(Case.objects.order_by("pk").values()),
         list(CaseEvent.objects.order_by("pk").values()),
