@@ -267,7 +267,10 @@ class _Replay:
         seen = -1
         seen_wanted = -1
         last: datetime | None = None
-        for ev in h.events:
+        pending = len(metrics)  # metrics not yet started or still running
+        skipped = False
+        events = iter(h.events)
+        for ev in events:
             k = ev.kind
             if k in RECORDS:
                 continue
@@ -349,10 +352,13 @@ class _Replay:
                     if facts & m.start == m.start:
                         if not m.once:
                             t[0] = _SLOW  # a repeating metric that starts: the fold follows it
+                            pending -= 1
                             continue
                         t[:] = [_LIVE, at, wanted, priority or default, tier, rtc, None, None]
                     elif facts & _RESOLVED and m.skips:
                         t[0], t[7] = _SKIPPED, at
+                        pending -= 1
+                        skipped = True
                         continue
                     else:
                         continue
@@ -360,12 +366,15 @@ class _Replay:
                     continue
                 elif t[2] != wanted:
                     t[0] = _SLOW  # re-timed while running
+                    pending -= 1
                     continue
                 if facts & m.cancel:
                     t[0] = _SLOW
+                    pending -= 1
                     continue
                 if facts & m.stop:
                     t[0], t[7] = _DONE, at
+                    pending -= 1
                     pauses = t[6]
                     if pauses and pauses[-1][1] is None:
                         pauses[-1][1] = at
@@ -380,6 +389,11 @@ class _Replay:
                             pauses.append([at, None])
                     elif is_open:
                         pauses[-1][1] = at
+            if not pending:
+                # Every metric is decided: later events change nothing, unless a skipped one is reopened.
+                if skipped and any(e.kind == "reopened" and e.at <= now for e in events):
+                    return None
+                break
         return tracks
 
     def settle(self, h: History, case: int, m: _Metric, t: list[Any]) -> None:
