@@ -118,10 +118,19 @@ def _rate(c: dict[str, int]) -> float | None:
     return round(c["met"] / settled, 4) if settled else None
 
 
-def summarise(recorded: Tally, draft: Tally, names: dict[str, str], cases: int, flips: int) -> dict[str, Any]:
-    """Side by side per metric (priority "" = every priority) and per priority, with the difference."""
+def summarise(
+    recorded: Tally, draft: Tally, names: dict[str, str], cases: int, flips: int, order: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Side by side per metric (priority "" = every priority) and per priority, with the difference.
+    Metrics in `names` order, priorities in `order` (the draft's), others after them by name."""
     zero = dict.fromkeys(CLASSES, 0)
-    keys = sorted(set(recorded.counts) | set(draft.counts), key=lambda k: (k[0], k[1] != "", k[1]))
+    metric_rank = {m: i for i, m in enumerate(names)}
+    rank = {p: i for i, p in enumerate(order)}
+
+    def sort_key(k: tuple[str, str]) -> tuple[int, str, int, int, str]:
+        return (metric_rank.get(k[0], len(names)), k[0], k[1] != "", rank.get(k[1], len(order)), k[1])
+
+    keys = sorted(set(recorded.counts) | set(draft.counts), key=sort_key)
     rows = []
     for metric, priority in keys:
         r, d = recorded.counts.get((metric, priority), zero), draft.counts.get((metric, priority), zero)
@@ -218,7 +227,7 @@ def _replay(run: WhatIfRun, now: datetime, chunk: int) -> dict[str, Any]:
         flipped += len(flips)
         done += len(histories)
         WhatIfRun.objects.filter(pk=run.pk).update(done=done, total=max(total, done))
-    return summarise(rec, dra, names, done, flipped)
+    return summarise(rec, dra, names, done, flipped, tuple(p.key for p in preset.policy.priorities))
 
 
 def period_label(first: date, last: date, zone: str) -> str:

@@ -95,6 +95,7 @@ def test_a_tighter_response_target_flips_the_cases_answered_after_two_hours(worl
     everything = row(run, "response", "")
     assert (everything["recorded"]["met"], everything["draft"]["met"]) == (4, 2)
     assert run.summary["cases"] == 5 and run.summary["flips"] == 2
+    assert [r["priority"] for r in run.summary["rows"]] == ["", "critical", "medium"]  # the policy's order
 
 
 def test_a_draft_with_later_opening_hours_moves_the_dues(world: World) -> None:
