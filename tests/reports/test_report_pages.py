@@ -36,8 +36,9 @@ def test_a_manager_reads_the_months_figures_by_company(client: Client) -> None:
     assert "<svg" in page and "<script" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert cells(page, "report-goals") == [["Nothing in this period."]]
     d = w.cases["D"].number
-    assert cells(page, "report-removals") == [[d, "Initial response", "out of scope: Installation", "bob",
-                                               "2026-11-12 08:30 UTC"]]  # fmt: skip  # 09:30 Stockholm, in the viewer's zone
+    # 09:30 Stockholm, in the viewer's zone (UTC).
+    removal = [d, "Initial response", "out of scope: Installation", "bob", "2026-11-12 08:30 UTC"]
+    assert cells(page, "report-removals") == [removal]
     assert f'href="/console/cases/{d}/"' in page
 
 
@@ -46,18 +47,20 @@ def test_every_number_links_to_exactly_its_cases(client: Client) -> None:
     client.force_login(w.carol)
     page = client.get(f"/console/reports/{w.desk.slug}/", {"period": "2026-11", "by": "company"}).content.decode()
     se = w.cases["A"].company_id
-    link = f"/console/reports/{w.desk.slug}/cases/?period=2026-11&amp;by=company&amp;key={se}&amp;metric=response&amp;outcome=met"
+    query = f"period=2026-11&amp;by=company&amp;key={se}&amp;metric=response&amp;outcome=met"
+    link = f"/console/reports/{w.desk.slug}/cases/?{query}"
     assert f'<a href="{link}">3</a>' in page
     listing = client.get(link.replace("&amp;", "&")).content.decode()
     c = w.cases
     # I, B, C in opening order, each linking to its timeline, with its business time; times in the viewer's zone
     # (UTC), Stockholm being UTC+1. I: 8h from Mon 08:00 with lunch is Tue 09:00; B: 2h from 11:30 is 14:30;
     # C: 4h from Tue 15:00 is Wed 11:00.
+    se_name = "Customer SE"
     assert cells(listing, "report-cases") == [
-        [c["I"].number, "case I", "Customer SE", "medium", "met", "2026-11-03 08:00 UTC", "2026-11-02 09:00 UTC", "2:00 h"],
-        [c["B"].number, "case B", "Customer SE", "critical", "met", "2026-11-09 13:30 UTC", "2026-11-09 12:20 UTC", "0:50 h"],
-        [c["C"].number, "case C", "Customer SE", "high", "met", "2026-11-11 10:00 UTC", "2026-11-11 09:00 UTC", "3:00 h"],
-    ]  # fmt: skip
+        [c["I"].number, "case I", se_name, "medium", "met", "2026-11-03 08:00 UTC", "2026-11-02 09:00 UTC", "2:00 h"],
+        [c["B"].number, "case B", se_name, "critical", "met", "2026-11-09 13:30 UTC", "2026-11-09 12:20 UTC", "0:50 h"],
+        [c["C"].number, "case C", se_name, "high", "met", "2026-11-11 10:00 UTC", "2026-11-11 09:00 UTC", "3:00 h"],
+    ]
     for n in ("I", "B", "C"):
         assert f'href="/console/cases/{c[n].number}/"' in listing
     missed = client.get(f"/console/reports/{w.desk.slug}/cases/", {"period": "2026-11", "metric": "response",
