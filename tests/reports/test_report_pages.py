@@ -133,3 +133,13 @@ def test_only_the_desks_managers_and_superusers_see_its_report(client: Client) -
     assert client.get("/console/reports/no-such-desk/").status_code == 404
     client.force_login(User.objects.create_superuser("root", "root@x.test", "pw"))
     assert client.get(f"/console/reports/{w.desk.slug}/").status_code == 200
+
+
+def test_the_console_links_a_manager_to_the_desks_report(client: Client) -> None:
+    w = plm_november()
+    client.force_login(w.carol)
+    overview = client.get(f"/console/overview/{w.desk.slug}/").content.decode()
+    assert f'href="/console/reports/{w.desk.slug}/"' in overview
+    assert "PLM Group reports" in overview  # the navigation, on every console page
+    client.force_login(w.bob)
+    assert f'href="/console/reports/{w.desk.slug}/"' not in client.get("/console/").content.decode()
