@@ -326,3 +326,146 @@ def _seconds(value: int | timedelta) -> int:
     if secs < 0:
         raise ValueError("business seconds must not be negative")
     return secs
+
+
+# -- business days over arrays ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Days:
+    """A table's local dates and zone offsets, for `add_business_days_many`.
+
+    Day d is local date `first + d`; `wall` is local wall time as seconds since 1970-01-01 00:00 (naive)."""
+
+    first: int  # days since 1970-01-01 of the table's first local date
+    workdays: npt.NDArray[np.int64]  # day indices of the workdays, ascending
+    upto: npt.NDArray[np.int64]  # upto[d]: workdays among days 0..d
+    trans: npt.NDArray[np.int64]  # epoch seconds where an offset starts (trans[0]: before the table)
+    offs: npt.NDArray[np.int64]  # offs[k]: UTC offset in seconds from trans[k]
+
+
+_EPOCH_DATE = date(1970, 1, 1)
+_OFFSET_STEP = 6 * 3600  # offsets are sampled this often, then each change is found to the second
+
+
+def _offset(zone: ZoneInfo, ts: int) -> int:
+    off = datetime.fromtimestamp(ts, zone).utcoffset()
+    assert off is not None
+    return int(off.total_seconds())
+
+
+def _build_days(spec: CalendarSpec, zone: ZoneInfo, tab: _Table) -> _Days:
+    first = date(tab.first_year, 1, 1)
+    n = (date(tab.last_year + 1, 1, 1) - first).days
+    flags = np.fromiter((bool(spec.windows_on(first + timedelta(days=d))) for d in range(n)), dtype=bool, count=n)
+    trans, offs = [tab.lo - 2 * _DAY], [_offset(zone, tab.lo - 2 * _DAY)]
+    t = trans[0]
+    while t < tab.hi + 2 * _DAY:
+        nxt = t + _OFFSET_STEP
+        off = _offset(zone, nxt)
+        if off != offs[-1]:
+            lo, hi = t + 1, nxt  # the first second on the new offset lies in (t, nxt]
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if _offset(zone, mid) == off:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            trans.append(lo)
+            offs.append(off)
+        t = nxt
+    return _Days(
+        (first - _EPOCH_DATE).days,
+        np.flatnonzero(flags).astype(np.int64),
+        np.cumsum(flags, dtype=np.int64),
+        np.array(trans, dtype=np.int64),
+        np.array(offs, dtype=np.int64),
+    )
+
+
+def add_business_days_many(
+    cal: Calendar, starts: npt.NDArray[np.int64], days: int | npt.NDArray[np.integer]
+) -> npt.NDArray[np.int64]:
+    """`Calendar.add_business_days` over arrays of epoch seconds (whole seconds, as `_epoch` gives them): the
+    same local time on the Nth following workday, from the next opening, its closing time if that day closes
+    earlier; a time the zone skips that day is the instant the clock jumps, a repeated one its first
+    occurrence (its second when the start itself was a second occurrence, as the single-value rule gives)."""
+    ts = np.asarray(starts, dtype=np.int64)
+    n = np.broadcast_to(np.asarray(days, dtype=np.int64), ts.shape)
+    if ts.size == 0:
+        return ts.copy()
+    if (n < 0).any():
+        raise ValueError("business days must not be negative")
+    tab = cal._covering(int(ts.min()), int(ts.max()))
+    while True:
+        out = _business_days(cal, tab, ts, n)
+        if out is not None:
+            return out
+        tab = cal._grow(tab)
+
+
+_DAYS_CACHE: dict[tuple[int, int], tuple[_Table, _Days]] = {}
+_DAYS_LOCK = threading.Lock()
+
+
+def _days_of(cal: Calendar, tab: _Table) -> _Days:
+    key = (id(cal), id(tab))
+    with _DAYS_LOCK:
+        hit = _DAYS_CACHE.get(key)
+        if hit is not None and hit[0] is tab:
+            return hit[1]
+    days = _build_days(cal.spec, cal.zone, tab)
+    with _DAYS_LOCK:
+        if len(_DAYS_CACHE) > 256:
+            _DAYS_CACHE.clear()
+        _DAYS_CACHE[key] = (tab, days)
+    return days
+
+
+def _business_days(
+    cal: Calendar, tab: _Table, ts: npt.NDArray[np.int64], n: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64] | None:
+    """One attempt on `tab`; None when some answer lies past it (the caller grows the table)."""
+    last = len(tab.starts) - 1  # the sentinel
+    i = np.searchsorted(tab.np_ends, ts, side="right")
+    if (i >= last).any():
+        return None
+    opened = np.maximum(ts, tab.np_starts[i])
+    dd = _days_of(cal, tab)
+    k = np.searchsorted(dd.trans, opened, side="right") - 1
+    off = dd.offs[k]
+    wall = opened + off
+    # A start in the hour a fall-back repeats, second time round (what astimezone marks fold=1).
+    prev_off = dd.offs[np.maximum(k - 1, 0)]
+    second = (k > 0) & (prev_off > off) & (opened < dd.trans[k] + (prev_off - off))
+    day = wall // _DAY - dd.first
+    tod = wall % _DAY
+    if (day < 0).any() or (day >= len(dd.upto)).any():
+        return None
+    pos = dd.upto[day] + n - 1  # index of the Nth workday after `day`
+    if (pos >= len(dd.workdays)).any():
+        return None
+    target = dd.workdays[np.where(n > 0, pos, 0)]
+    wall_c = (target + dd.first) * _DAY + tod
+    # Wall time -> epoch (_wall_to_epoch): read with the offset before a change until the old clock reaches it.
+    wt = dd.trans[1:] + dd.offs[:-1]  # wall time at which the offset of trans[k] takes over, k >= 1
+    k0 = np.searchsorted(wt, wall_c, side="right")
+    cand = wall_c - dd.offs[k0]
+    nxt = np.minimum(k0 + 1, len(dd.trans) - 1)
+    in_gap = cand < dd.trans[k0]  # skipped: the clock jumps over this wall time
+    cand = np.where(in_gap & ~second, dd.trans[k0], cand)
+    # A repeated wall time: the second occurrence when the start was one.
+    has_next = k0 + 1 < len(dd.trans)
+    repeated = has_next & (dd.offs[nxt] < dd.offs[k0]) & (wall_c >= dd.trans[nxt] + dd.offs[nxt])
+    cand = np.where(second & repeated, wall_c - dd.offs[nxt], cand)
+    if (cand >= tab.hi).any():
+        return None
+    # add(opened, between(opened, candidate)): the earliest instant at the candidate's business position.
+    jc = np.searchsorted(tab.np_ends, cand, side="right")
+    pos_c = tab.np_cum[jc] + np.maximum(cand - tab.np_starts[jc], 0)
+    pos_o = tab.np_cum[i] + np.maximum(opened - tab.np_starts[i], 0)
+    j = np.searchsorted(tab.np_cum_end, pos_c, side="left")
+    if (j >= last).any():
+        return None
+    due = tab.np_starts[j] + pos_c - tab.np_cum[j]
+    return np.where((n == 0) | (pos_c == pos_o), opened, due)
