@@ -23,6 +23,7 @@ from casedesk.automation.health import uses_redis
 from casedesk.automation.sweep import sweep, worker_name
 from casedesk.hooks.sending import LOST_AFTER, deliver_due
 from casedesk.notify.sending import send_due
+from casedesk.reports.monthly_statements import send_due as send_sla_statements
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ class Command(BaseCommand):
                 send_due()  # rows whose task was lost, and staff e-mail held for the desk's opening
                 # Webhook deliveries whose task was lost (their tasks post the rest), for at most one interval.
                 deliver_due(lost_after=LOST_AFTER, budget=interval)
+                send_sla_statements()  # the monthly SLA statements, from 06:00 on the 1st (a date check otherwise)
             except Exception:  # the database went away, a bug in one case: logged, the next sweep tries again
                 log.exception("sweep failed")
             finally:
