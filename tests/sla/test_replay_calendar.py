@@ -45,7 +45,8 @@ AROUND = [
 ]
 
 
-def calendar(draw: st.DrawFn) -> Calendar:
+def calendar(data: st.DataObject) -> Calendar:
+    draw = data.draw
     zone = draw(st.sampled_from(ZONES))
     if draw(st.booleans()):
         slug, name = draw(st.sampled_from(SHIPPED))
@@ -57,7 +58,7 @@ def calendar(draw: st.DrawFn) -> Calendar:
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_business_days_over_arrays_equal_one_by_one(data: st.DataObject) -> None:
-    cal = calendar(data.draw)
+    cal = calendar(data)
     base = data.draw(st.sampled_from(AROUND))
     # Starts up to two days from a DST change or holiday, and a few whole weeks away, in whole seconds.
     minutes = st.integers(-2880, 2880)
