@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from casedesk.desks.models import Desk
 from casedesk.reports.periods import Period
@@ -194,7 +195,7 @@ def _replay(run: WhatIfRun, now: datetime, chunk: int) -> dict[str, Any]:
     lacking = missing(preset, desk, period)
     if lacking:
         named = ", ".join(f"{cal} ({n})" for cal, n in sorted(lacking.items()))
-        raise ValueError(f"the draft lacks calendars the period's cases run on: {named}")
+        raise ValueError(gettext("the draft lacks calendars the period's cases run on: %(names)s") % {"names": named})
     total = load.count(desk, period)
     WhatIfRun.objects.filter(pk=run.pk).update(total=total)
     names = {key: spec.name for key, spec in preset.policy.metrics.items()}

@@ -20,7 +20,7 @@ from casedesk.whatif import runs
 from casedesk.whatif.models import WhatIfFlip, WhatIfRun
 from tests.cases.factories import customer, desk, staff
 
-from .world import INTAKE, World, oslo, plm_world
+from .world import INTAKE, World, oslo, plm_world, without_latvia
 
 pytestmark = pytest.mark.django_db
 
@@ -115,22 +115,12 @@ def test_a_bad_period_is_refused_and_the_draft_kept(world: World) -> None:
     assert "is not a period" in page and "critical = { response = &quot;2h&quot; }" in page
 
 
-def _without_latvia(source: str) -> str:
-    start = source.index("[calendars.LV]")
-    end = source.index("[policy]")
-    out = source[:start] + source[end:]
-    out = out.replace(', LV = "LV" }', " }")
-    queue = '[[policy.queues]]\nkey = "LV"\nname = "Latvia"\ncalendar = "LV"\nemail = "support@plmgroup.lv"\n'
-    assert queue in out
-    return out.replace(queue, "")
-
-
 def test_a_draft_without_a_calendar_the_periods_cases_run_on_is_refused(world: World) -> None:
     lv, contract = customer(world.desk, country="LV", zone="Europe/Riga", tier="standard")
     for day in (3, 4):
         services.open_case(world.desk, requester=lv, contract=contract, subject="Riga", priority="high",
                            intake=INTAKE, at=oslo(11, day, 10))  # fmt: skip
-    text = _without_latvia(world.source)
+    text = without_latvia(world.source)
     r = client_for(world.carol).post("/console/whatif/plm-group/", {"name": "x", "period": "2025-11", "source": text})
     assert r.status_code == 400
     page = r.content.decode()

@@ -8,13 +8,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from casedesk.cases import services
 from casedesk.cases.models import Case, CaseEvent, SlaMetric
 from casedesk.desks.models import PolicyVersion
 from casedesk.reports.periods import month
 from casedesk.whatif import load, runs
 from casedesk.whatif.models import WhatIfFlip, WhatIfRun
+from tests.cases.factories import customer
 
-from .world import World, oslo, plm_world
+from .world import INTAKE, World, oslo, plm_world, without_latvia
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +139,14 @@ def test_a_draft_that_fails_in_the_worker_keeps_the_error_and_no_flips(world: Wo
     assert run.status == "failed" and run.error and run.finished_at is not None
     assert not WhatIfFlip.objects.filter(run=run).exists()
     assert runs.execute(run.pk) == "failed"  # an ended run is never run again
+
+
+def test_a_run_whose_draft_lacks_a_calendar_fails_naming_it(world: World) -> None:
+    lv, contract = customer(world.desk, country="LV", zone="Europe/Riga", tier="standard")
+    services.open_case(world.desk, requester=lv, contract=contract, subject="Riga", priority="high",
+                       intake=INTAKE, at=oslo(11, 3, 10))  # fmt: skip
+    run = runs.create(world.desk, world.carol, name="no LV", source=without_latvia(world.source), period=NOV,
+                      queue=False)  # fmt: skip
+    assert runs.execute(run.pk) == "failed"
+    run.refresh_from_db()
+    assert "LV (1)" in run.error and not WhatIfFlip.objects.filter(run=run).exists()

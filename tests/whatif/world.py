@@ -82,3 +82,14 @@ def plm_world() -> World:
     case("M", oslo(11, 5, 9), oslo(11, 5, 10), priority="medium")
     source = version_in_force(d, oslo(11, 1, 0)).source
     return World(d, source, carol, bob, cases)
+
+
+def without_latvia(source: str) -> str:
+    """The policy without Latvia's calendar, its queue and its calendar_map entry."""
+    start = source.index("[calendars.LV]")
+    end = source.index("[policy]")
+    out = source[:start] + source[end:]
+    out = out.replace(', LV = "LV" }', " }")
+    queue = '[[policy.queues]]\nkey = "LV"\nname = "Latvia"\ncalendar = "LV"\nemail = "support@plmgroup.lv"\n'
+    assert queue in out
+    return out.replace(queue, "")
