@@ -1,4 +1,5 @@
-"""/portal/scns/: PTC's SCN report for a contact with the Online Licensing privilege (POLICIES section 5)."""
+"""/portal/scns/: PTC's SCN report for a contact with the Online Licensing privilege (POLICIES section 5): each
+SCN, then each SCN's cases with their SLA outcome; a case links to its page only when this contact may open it."""
 
 from __future__ import annotations
 
@@ -20,4 +21,5 @@ def scns(request: HttpRequest, contact: Contact) -> HttpResponse:
         return render(request, "portal/scns.html", {"contact": contact, "refused": True}, status=403)
     policy = preset_of(version_in_force(contact.company.desk, timezone.now())).policy
     today = timezone.now().astimezone(ZoneInfo(policy.home_zone)).date()
-    return render(request, "portal/scns.html", {"contact": contact, "rows": report(contact.company, today)})
+    rows = report(contact.company, today, reader=contact)
+    return render(request, "portal/scns.html", {"contact": contact, "rows": rows})
