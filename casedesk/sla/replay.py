@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from casedesk.sla.calendar import Calendar, CalendarSpec
+from casedesk.sla.calendar import Calendar, CalendarSpec, add_business_days_many
 from casedesk.sla.clock import (
     RECORDS,
     Context,
@@ -153,19 +153,9 @@ class _Metric:
         self.cancel = sum({bit(n) for n in spec.cancel}) | _OUT
 
 
-@dataclass
-class _Due:
-    """A metric of the common shape waiting for its due: filled in per calendar, in numpy."""
-
-    case: int  # index of the case's outcome list
-    slot: int  # index of the metric in it
-    key: int
-    metric: str
-    goal: bool
-    priority: str
-    anchor: int  # epoch seconds
-    seconds: int
-    stopped_at: datetime | None
+# A metric of the common shape waiting for its due, filled in per calendar in numpy:
+# (case index, metric slot, case key, metric, goal, priority, anchor epoch seconds, seconds, business days, stop).
+_Due = tuple[int, int, int, str, bool, str, int, int, int, datetime | None]
 
 
 class _Replay:
@@ -410,7 +400,8 @@ class _Replay:
             special = self.policy.priority_calendars.get(priority)
             name = special if special and rtc else h.calendar
         cal = self.calendar(name, h.zone)
-        if pauses or rule.target.business_days:
+        target = rule.target
+        if pauses:
             due_dt = _due(cal, rule, anchor, pauses)
             row[m.index] = _final(h.key, m.key, rule.goal, priority, due_dt, stopped, self.now)
             return
@@ -418,38 +409,48 @@ class _Replay:
         if group is None:
             group = self.dues[id(cal)] = (cal, [])
         anchor_ts = int(anchor.timestamp() // 1)
-        group[1].append(_Due(case, m.index, h.key, m.key, rule.goal, priority, anchor_ts, rule.target.seconds, stopped))
+        item = (
+            case,
+            m.index,
+            h.key,
+            m.key,
+            rule.goal,
+            priority,
+            anchor_ts,
+            target.seconds,
+            target.business_days,
+            stopped,
+        )
+        group[1].append(item)
 
     # -- the calendar pass -------------------------------------------------------------------------
 
     def finish(self) -> list[Outcome]:
         now_ts = self.now_ts
+        out = self.out
         for cal, items in self.dues.values():
-            anchors = np.fromiter((d.anchor for d in items), dtype=np.int64, count=len(items))
-            seconds = np.fromiter((d.seconds for d in items), dtype=np.int64, count=len(items))
-            dues = cal.add_many(anchors.astype("datetime64[s]"), seconds).astype(np.int64).tolist()
+            count = len(items)
+            anchors = np.fromiter((d[6] for d in items), dtype=np.int64, count=count)
+            seconds = np.fromiter((d[7] for d in items), dtype=np.int64, count=count)
+            days = np.fromiter((d[8] for d in items), dtype=np.int64, count=count)
+            by_days = days > 0
+            due = cal.add_many(anchors.astype("datetime64[s]"), seconds).astype(np.int64)
+            if by_days.any():
+                due[by_days] = add_business_days_many(cal, anchors[by_days], days[by_days])
             zone = cal.zone
-            for d, due in zip(items, dues, strict=True):
-                stopped = d.stopped_at
+            for (case, slot, key, metric, goal, priority, _a, _s, _d, stopped), d in zip(
+                items, due.tolist(), strict=True
+            ):
                 if stopped is not None:
-                    late = stopped.timestamp() > due
+                    late = stopped.timestamp() > d
                     status = "missed" if late else "met"
                 else:
-                    late = now_ts > due
+                    late = now_ts > d
                     status = "overdue" if late else "running"
-                self.out[d.case][d.slot] = Outcome(
-                    d.key,
-                    d.metric,
-                    status,
-                    d.goal,
-                    late and not d.goal,
-                    d.priority,
-                    datetime.fromtimestamp(due, zone),
-                    stopped,
-                    None,
-                )
+                at = datetime.fromtimestamp(d, zone)
+                out[case][slot] = Outcome(key, metric, status, goal, late and not goal, priority, at, stopped, None)
         self.dues = {}
-        return [o for row in self.out for o in row if o is not None]
+        return [o for row in out for o in row if o is not None]
 
 
 def _due(cal: Calendar, rule: Rule, anchor: datetime, pauses: list[list[datetime | None]] | None) -> datetime | None:
