@@ -211,3 +211,22 @@ def test_staff_set_the_opt_in_in_the_admin(month: Month) -> None:
     browser.force_login(admin)
     form = browser.get(f"/admin/accounts/contact/{month.bea.pk}/change/").content.decode()
     assert 'name="sla_statements"' in form
+
+
+def test_by_default_the_last_whole_month_of_the_desks_home_zone(month: Month) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.now().astimezone(ZoneInfo("America/New_York")).date()  # Mastercam's home zone
+    before = today.replace(day=1) - timedelta(days=1)
+    page = _browser(month.alice).get("/portal/sla/").content.decode()
+    assert f'<option value="{before:%Y-%m}" selected>' in page
+    assert f"cases opened in {before:%Y-%m} (days in America/New_York)" in page
+
+
+def test_no_parameter_reaches_another_companys_statement(month: Month) -> None:
+    other = month.other.company.pk
+    page = _browser(month.alice).get(f"/portal/sla/?period=2026-11&company={other}&company_id={other}")
+    cases = [_cells(r)[0] for r in _rows(page.content.decode(), "sla-cases")]
+    assert month.cases["B1"].number not in cases and len(cases) == 4

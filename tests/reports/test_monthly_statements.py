@@ -210,3 +210,19 @@ if connection.vendor == "postgresql":  # defined (and run) on PostgreSQL, where 
             ["alice@us.test", bea, "dan@gb.test"]
         )
         assert StatementSent.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_staff_set_the_opt_in_through_the_directory_api() -> None:
+    from casedesk.desks.models import Membership
+    from tests.api.test_directory import get, send
+    from tests.cases.factories import staff
+
+    m = november()
+    Membership.objects.create(desk=_mastercam(), user=staff("dave"), role=Membership.Role.AGENT)
+    path = f"/{m.bea.company_id}/contacts/{m.bea.pk}"
+    assert get(path, "dave")[1]["sla_statements"] is False
+    status, body = send("patch", path, "dave", {"sla_statements": True})
+    assert status == 200 and body["sla_statements"] is True
+    m.bea.refresh_from_db()
+    assert m.bea.sla_statements
