@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from casedesk.cases import services
 from casedesk.reports.compliance import Figures, Line, compliance, drill
 from casedesk.reports.periods import month
 from tests.reports.worlds import H, mastercam_november, plm_november
@@ -108,3 +109,29 @@ def test_a_company_sees_only_its_own_cases() -> None:
 def test_figures_rate_is_met_among_settled() -> None:
     assert Figures(3, 1, 5, 2, None, None).rate == 0.75
     assert Figures(0, 0, 5, 2, None, None).rate is None
+
+
+def test_business_time_leaves_out_the_time_a_metric_was_paused() -> None:
+    """The shipped presets never pause (POLICIES 0.4); a desk's own policy may: PLM's text with the response
+    paused while waiting on the customer."""
+    from casedesk.desks.loading import load_desk
+    from casedesk.desks.policies import publish_version
+    from casedesk.sla import load_preset
+    from tests.cases.factories import customer
+    from tests.reports.worlds import PLM_INTAKE, STOCKHOLM, at
+
+    d = load_desk("plm-group")[0]
+    text = load_preset("plm-group").path.read_text().replace('version = "2024.1"', 'version = "2026.9"')
+    text = text.replace('stop = ["responded"]', 'stop = ["responded"]\npause = ["waiting_on_customer"]', 1)
+    publish_version(d, text, announced_at=at(STOCKHOLM, 1, 0, month=10), effective_on=month(2026, 10, "UTC").first)
+    alice, contract = customer(d, country="SE", zone="Europe/Stockholm", tier="premium")
+    case = services.open_case(d, requester=alice, subject="paused", priority="critical", contract=contract,
+                              intake=PLM_INTAKE, at=at(STOCKHOLM, 2, 9))  # fmt: skip
+    assert case.policy_version.version == "2026.9"
+    services.set_waiting(case, True, at=at(STOCKHOLM, 2, 9, 30))
+    services.set_waiting(case, False, at=at(STOCKHOLM, 2, 13, 30))
+    services.agent_reply(case, None, "Answer.", at=at(STOCKHOLM, 2, 14))
+    # 09:00-14:00 is 4h of business time (lunch 12-13); paused 09:30-13:30, 3h of it (09:30-12:00, 13:00-13:30):
+    # 1h counted (30 minutes before the pause, 30 after it), met within the 2h target.
+    report = compliance(d, month(2026, 11, "Europe/Oslo"))
+    assert figures(report.totals) == {("Initial response", "response"): (1, 0, 0, 0, 3600, 3600)}
