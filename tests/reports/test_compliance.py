@@ -62,8 +62,8 @@ def test_drill_down_lists_exactly_the_cases_behind_a_figure() -> None:
     w = plm_november()
     nov = month(2026, 11, "Europe/Oslo")
 
-    def numbers(**kw: str) -> list[str]:
-        return [m.case.number for m in drill(w.desk, nov, metric="response", **kw)]
+    def numbers(*, by: str, key: str, outcome: str) -> list[str]:
+        return [m.case.number for m in drill(w.desk, nov, by=by, key=key, metric="response", outcome=outcome)]
 
     c = w.cases
     assert numbers(by="metric", key="response", outcome="missed") == [c["A"].number, c["G"].number]
@@ -117,7 +117,7 @@ def test_business_time_leaves_out_the_time_a_metric_was_paused() -> None:
     from casedesk.desks.loading import load_desk
     from casedesk.desks.policies import publish_version
     from casedesk.sla import load_preset
-    from tests.cases.factories import customer
+    from tests.cases.factories import customer, staff
     from tests.reports.worlds import PLM_INTAKE, STOCKHOLM, at
 
     d = load_desk("plm-group")[0]
@@ -130,7 +130,7 @@ def test_business_time_leaves_out_the_time_a_metric_was_paused() -> None:
     assert case.policy_version.version == "2026.9"
     services.set_waiting(case, True, at=at(STOCKHOLM, 2, 9, 30))
     services.set_waiting(case, False, at=at(STOCKHOLM, 2, 13, 30))
-    services.agent_reply(case, None, "Answer.", at=at(STOCKHOLM, 2, 14))
+    services.agent_reply(case, staff("bob"), "Answer.", at=at(STOCKHOLM, 2, 14))
     # 09:00-14:00 is 4h of business time (lunch 12-13); paused 09:30-13:30, 3h of it (09:30-12:00, 13:00-13:30):
     # 1h counted (30 minutes before the pause, 30 after it), met within the 2h target.
     report = compliance(d, month(2026, 11, "Europe/Oslo"))

@@ -21,7 +21,7 @@ def test_the_csv_has_every_counted_row_of_the_period_with_its_business_time(clie
     response = client.get(f"/console/reports/{w.desk.slug}/", {"period": "2026-11", "format": "csv"})
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Disposition"] == 'attachment; filename="compliance-plm-group-2026-11.csv"'
-    text = b"".join(response.streaming_content).decode()  # type: ignore[arg-type]
+    text = b"".join(response.streaming_content).decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     c = w.cases
     by_case = {r["case"]: r for r in rows}
