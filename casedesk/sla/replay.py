@@ -363,11 +363,8 @@ class _Replay:
                     pending -= 1
                     continue
                 if facts & m.stop:
-                    t[0], t[7] = _DONE, at
+                    t[0], t[7] = _DONE, at  # a pause still open is closed at the stop by settle
                     pending -= 1
-                    pauses = t[6]
-                    if pauses and pauses[-1][1] is None:
-                        pauses[-1][1] = at
                     continue
                 if m.pause:
                     pauses = t[6]
@@ -402,8 +399,16 @@ class _Replay:
         cal = self.calendar(name, h.zone)
         target = rule.target
         if pauses:
-            due_dt = _due(cal, rule, anchor, pauses)
-            row[m.index] = _final(h.key, m.key, rule.goal, priority, due_dt, stopped, self.now)
+            late_due: datetime | None = None
+            if stopped is not None and pauses[-1][1] is None:
+                # Stopped while paused: the fold judged it late or not with the pause still open (no due
+                # while paused with time left), and reports the due with the pause closed at the stop.
+                late_due = _due(cal, rule, anchor, pauses)
+                pauses[-1][1] = stopped
+                due_dt = _due(cal, rule, anchor, pauses)
+            else:
+                due_dt = late_due = _due(cal, rule, anchor, pauses)
+            row[m.index] = _final(h.key, m.key, rule.goal, priority, due_dt, late_due, stopped, self.now)
             return
         group = self.dues.get(id(cal))
         if group is None:
@@ -469,10 +474,17 @@ def _due(cal: Calendar, rule: Rule, anchor: datetime, pauses: list[list[datetime
 
 
 def _final(
-    key: int, metric: str, goal: bool, priority: str, due: datetime | None, stopped: datetime | None, now: datetime
+    key: int,
+    metric: str,
+    goal: bool,
+    priority: str,
+    due: datetime | None,
+    late_due: datetime | None,
+    stopped: datetime | None,
+    now: datetime,
 ) -> Outcome:
     if stopped is not None:
-        late = due is not None and stopped > due
+        late = late_due is not None and stopped > late_due
         status = "missed" if late else "met"
     elif due is None:
         late, status = False, "paused"
