@@ -230,3 +230,20 @@ def test_no_parameter_reaches_another_companys_statement(month: Month) -> None:
     page = _browser(month.alice).get(f"/portal/sla/?period=2026-11&company={other}&company_id={other}")
     cases = [_cells(r)[0] for r in _rows(page.content.decode(), "sla-cases")]
     assert month.cases["B1"].number not in cases and len(cases) == 4
+
+
+def test_the_page_reads_the_same_number_of_queries_whatever_the_number_of_cases(month: Month) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = _browser(month.alice)
+    browser.get("/portal/sla/?period=2026-11")  # warm: the preset parsed once per process
+    with CaptureQueriesContext(connection) as four:
+        browser.get("/portal/sla/?period=2026-11")
+    contract = month.alice.company.contracts.get()
+    for day in (9, 10, 11):
+        _open(month.alice, contract, f"More {day}", "P2", datetime(2026, 11, day, 9, tzinfo=CHI))
+    with CaptureQueriesContext(connection) as seven:
+        page = browser.get("/portal/sla/?period=2026-11").content.decode()
+    assert len(_rows(page, "sla-cases")) == 7
+    assert len(seven) == len(four)
