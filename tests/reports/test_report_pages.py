@@ -143,3 +143,33 @@ def test_the_console_links_a_manager_to_the_desks_report(client: Client) -> None
     assert "PLM Group reports" in overview  # the navigation, on every console page
     client.force_login(w.bob)
     assert f'href="/console/reports/{w.desk.slug}/"' not in client.get("/console/").content.decode()
+
+
+def test_the_report_costs_the_same_queries_whatever_the_number_of_cases(client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casedesk.cases import commercial, services
+    from tests.cases.factories import customer
+    from tests.reports.worlds import PLM_INTAKE, STOCKHOLM, at
+
+    w = plm_november()
+    client.force_login(w.carol)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(f"/console/reports/{w.desk.slug}/", {"period": "2026-11", "by": "company"})
+            assert page.status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for country in ("DK", "EE", "LV"):  # three more companies, each with a case answered and one out of scope
+        alice, contract = customer(w.desk, country=country, zone="Europe/Stockholm", tier="premium")
+        for n in range(2):
+            case = services.open_case(w.desk, requester=alice, subject="more", priority="high", contract=contract,
+                                      intake=PLM_INTAKE, at=at(STOCKHOLM, 24, 9, n))  # fmt: skip
+            if n:
+                services.agent_reply(case, w.bob, "Done.", at=at(STOCKHOLM, 24, 10))
+            else:
+                commercial.classify_scope(case, "Installation", actor=w.bob, at=at(STOCKHOLM, 24, 9, 30))
+    assert queries() == before
