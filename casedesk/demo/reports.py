@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
@@ -23,12 +24,14 @@ from casedesk.cases.models import Case, SlaMetric
 from casedesk.contracts import scope
 from casedesk.demo import catalogue as cat
 from casedesk.demo.catalogue import CATALOGUE, DeskDemo
-from casedesk.demo.loader import Account, Planned, _open
 from casedesk.desks.models import Desk, Membership
 from casedesk.desks.policies import calendar_of, preset_of, version_in_force
 from casedesk.notify.outbox import silenced
 from casedesk.reports.periods import last_whole_month
 from casedesk.sla.policy_schema import Policy
+
+if TYPE_CHECKING:  # the loader calls seed_reports: imported when used, not at import time
+    from casedesk.demo.loader import Account
 
 HOUR = 3600
 SCENARIOS = ("met", "missed", "removed", "missed_then_bug")
@@ -77,6 +80,8 @@ def _scenarios(policy: Policy) -> list[str]:
 
 def _account(desk: Desk, demo: DeskDemo, now: datetime) -> Account | None:
     """A demo customer of the desk with a valid contract whose cases have targets."""
+    from casedesk.demo.loader import Account
+
     customers = {c.name: c for c in demo.customers}
     for contract in desk.contracts.select_related("company").order_by("pk"):
         c = customers.get(contract.company.name)
@@ -116,6 +121,8 @@ def _play(
     rnd: random.Random,
 ) -> Case | None:
     """Open one case and play its scenario, or nothing when the scenario would end after now."""
+    from casedesk.demo.loader import Planned, _open
+
     subject = rnd.choice([s for s in demo.subjects if not s.hint] or list(demo.subjects))
     # The urgent priority, else the first with a commitment due from the opening (PTC: S0's review).
     for priority in dict.fromkeys([demo.urgent, *(p.key for p in policy.priorities)]):
