@@ -59,10 +59,12 @@ class Command(BaseCommand):
             raise CommandError("--at goes with --once: a running worker sweeps as of the clock")
         if opts["once"]:
             swept = sweep(opts["at"])
+            statements = send_sla_statements(opts["at"])  # queued before sending, so this run sends them too
             run = send_due(now=opts["at"])
             hooks = deliver_due(now=opts["at"])
             self.stdout.write(
                 f"swept {swept.cases} cases in {swept.seconds * 1000:.0f} ms; "
+                f"monthly SLA statements: {statements} queued; "
                 f"e-mail: {run.sent} sent, {run.queued} to retry, {run.failed} failed; "
                 f"webhooks: {hooks.delivered} delivered, {hooks.retrying} to retry, {hooks.gave_up} given up"
             )
