@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -145,7 +146,8 @@ class _Metric:
 
     def __init__(self, index: int, spec: MetricSpec, bit: Callable[[str], int]) -> None:
         self.index, self.spec, self.key = index, spec, spec.key
-        self.once = spec.kind == "once"
+        self.cadence = spec.kind == "cadence"
+        self.review = spec.kind == "review"
         self.skips = spec.kind != "review"  # resolved before it started; a review just never starts
         self.start = sum({bit(n) for n in spec.start})
         self.stop = sum({bit(n) for n in spec.stop}) | _RESOLVED
@@ -153,9 +155,10 @@ class _Metric:
         self.cancel = sum({bit(n) for n in spec.cancel}) | _OUT
 
 
-# A metric of the common shape waiting for its due, filled in per calendar in numpy:
-# (case index, metric slot, case key, metric, goal, priority, anchor epoch seconds, seconds, business days, stop).
-_Due = tuple[int, int, int, str, bool, str, int, int, int, datetime | None]
+# A due to compute, per calendar in numpy: (case index, metric slot, case key, metric, goal, priority, anchor epoch
+# seconds, seconds, business days, stop, cell). A cadence's earlier periods come first, with case index -1, the
+# contact that ended them as stop, and the cell [late] they share with the metric's last period.
+_Due = tuple[int, int, int, str, bool, str, int, int, int, Any, list[bool] | None]
 
 
 class _Replay:
@@ -241,13 +244,14 @@ class _Replay:
         return compute(context(self.preset, h, policy), h.events, self.now)
 
     def scan(self, h: History) -> list[list[Any]] | None:
-        """One pass over the events: per metric [state, anchor, wanted, priority, tier, rtc, pauses, stop].
-        None when the case has a shape only the fold follows (reopened, agreed schedule, out of order)."""
+        """One pass over the events: per metric [state, anchor, wanted, priority, tier, rtc, pauses, stop,
+        period anchors (cadences: the start, then each new agent contact)]. None when the case has a shape only
+        the fold follows (reopened, agreed schedule, out of order)."""
         now = self.now
         metrics = self.metrics
         prio_bits = self.prio_bits
         default = self.default
-        tracks: list[list[Any]] = [[_WAITING_TO_START, None, 0, "", "", True, None, None] for _ in metrics]
+        tracks: list[list[Any]] = [[_WAITING_TO_START, None, 0, "", "", True, None, None, None] for _ in metrics]
         bits = _INFO
         pbits = 0
         priority = ""
@@ -258,7 +262,8 @@ class _Replay:
         seen_wanted = -1
         last: datetime | None = None
         pending = len(metrics)  # metrics not yet started or still running
-        skipped = False
+        reopens = False  # a later reopening would change a decided metric: skipped, or a finished cadence
+        contact: datetime | None = None  # the last agent contact
         events = iter(h.events)
         for ev in events:
             k = ev.kind
@@ -270,8 +275,10 @@ class _Replay:
             if at > now:
                 break
             last = at
+            tick = False  # a new agent contact: a cadence's period ends
             if k == "agent_reply":
                 bits |= _RESPONDED | _AFTER if bits & _ASSIGNED else _RESPONDED
+                tick, contact = at != contact, at
             elif k == "customer_reply" or k == "note":
                 pass
             elif k == "assigned":
@@ -333,22 +340,24 @@ class _Replay:
             elif k == "reopened" or k == "schedule_agreed":
                 return None
             facts = bits | pbits
-            if facts == seen and wanted == seen_wanted:
-                continue  # nothing a condition or a target reads changed
+            if facts == seen and wanted == seen_wanted and not tick:
+                continue  # nothing a condition, a target or a cadence reads changed
             seen, seen_wanted = facts, wanted
             for m, t in zip(metrics, tracks, strict=True):
                 state = t[0]
+                started = False
                 if state == _WAITING_TO_START:
                     if facts & m.start == m.start:
-                        if not m.once:
-                            t[0] = _SLOW  # a repeating metric that starts: the fold follows it
+                        if m.review:
+                            t[0] = _SLOW  # S0 reviews: the fold follows them
                             pending -= 1
                             continue
-                        t[:] = [_LIVE, at, wanted, priority or default, tier, rtc, None, None]
+                        t[:] = [_LIVE, at, wanted, priority or default, tier, rtc, None, None, [at]]
+                        started = True
                     elif facts & _RESOLVED and m.skips:
                         t[0], t[7] = _SKIPPED, at
                         pending -= 1
-                        skipped = True
+                        reopens = True
                         continue
                     else:
                         continue
@@ -362,9 +371,17 @@ class _Replay:
                     t[0] = _SLOW
                     pending -= 1
                     continue
-                if facts & m.stop:
+                if facts & m.stop or (m.cadence and facts & m.start != m.start):
                     t[0], t[7] = _DONE, at  # a pause still open is closed at the stop by settle
                     pending -= 1
+                    reopens = reopens or m.cadence
+                    continue
+                if m.cadence:
+                    if facts & m.pause:
+                        t[0] = _SLOW  # a paused cadence: the fold follows it
+                        pending -= 1
+                    elif tick and not started:
+                        t[8].append(at)  # the next update is due a period after this contact
                     continue
                 if m.pause:
                     pauses = t[6]
@@ -378,19 +395,21 @@ class _Replay:
                         pauses[-1][1] = at
             if not pending:
                 # Every metric is decided: later events change nothing, unless a skipped one is reopened.
-                if skipped and any(e.kind == "reopened" and e.at <= now for e in events):
+                if reopens and any(e.kind == "reopened" and e.at <= now for e in events):
                     return None
                 break
         return tracks
 
     def settle(self, h: History, case: int, m: _Metric, t: list[Any]) -> None:
         """A metric of the common shape: its outcome now, or its due queued for the calendar pass."""
-        _state, anchor, _w, priority, tier, rtc, pauses, stopped = t
+        _state, anchor, _w, priority, tier, rtc, pauses, stopped, periods = t
         rule = self.rule(h, tier, priority, m.key)
         row = self.out[case]
         if rule is None:
-            status = "waiting" if not priority and self.has_priorities else "no_target"
-            row[m.index] = Outcome(h.key, m.key, status, False, False, priority, None, stopped, None)
+            if not priority and self.has_priorities:  # no priority yet and no default to run on
+                row[m.index] = Outcome(h.key, m.key, "waiting", False, False, priority, None, None, None)
+            else:
+                row[m.index] = Outcome(h.key, m.key, "no_target", False, False, priority, None, stopped, None)
             return
         name = m.spec.calendar
         if not name:
@@ -413,20 +432,16 @@ class _Replay:
         group = self.dues.get(id(cal))
         if group is None:
             group = self.dues[id(cal)] = (cal, [])
-        anchor_ts = int(anchor.timestamp() // 1)
-        item = (
-            case,
-            m.index,
-            h.key,
-            m.key,
-            rule.goal,
-            priority,
-            anchor_ts,
-            target.seconds,
-            target.business_days,
-            stopped,
-        )
-        group[1].append(item)
+        items = group[1]
+        seconds, days = target.seconds, target.business_days
+        cell = None
+        if len(periods) > 1:
+            # A cadence's periods before the last: each is late if the next contact came after its due.
+            cell = [False]
+            for a, end in pairwise(periods):
+                items.append((-1, 0, 0, "", False, "", int(a.timestamp() // 1), seconds, days, end, cell))
+        last = int(periods[-1].timestamp() // 1)
+        items.append((case, m.index, h.key, m.key, rule.goal, priority, last, seconds, days, stopped, cell))
 
     # -- the calendar pass -------------------------------------------------------------------------
 
@@ -443,17 +458,24 @@ class _Replay:
             if by_days.any():
                 due[by_days] = add_business_days_many(cal, anchors[by_days], days[by_days])
             zone = cal.zone
-            for (case, slot, key, metric, goal, priority, _a, _s, _d, stopped), d in zip(
+            for (case, slot, key, metric, goal, priority, _a, _s, _d, stopped, cell), d in zip(
                 items, due.tolist(), strict=True
             ):
+                if case < 0:  # a cadence's earlier period, ended by the contact `stopped`
+                    if stopped.timestamp() > d:
+                        assert cell is not None
+                        cell[0] = True
+                    continue
+                earlier = cell is not None and cell[0]
                 if stopped is not None:
                     late = stopped.timestamp() > d
-                    status = "missed" if late else "met"
+                    status = "missed" if late or earlier else "met"
                 else:
                     late = now_ts > d
                     status = "overdue" if late else "running"
                 at = datetime.fromtimestamp(d, zone)
-                out[case][slot] = Outcome(key, metric, status, goal, late and not goal, priority, at, stopped, None)
+                missed = (late or earlier) and not goal
+                out[case][slot] = Outcome(key, metric, status, goal, missed, priority, at, stopped, None)
         self.dues = {}
         return [o for row in out for o in row if o is not None]
 

@@ -205,8 +205,7 @@ def test_common_shapes_take_the_bulk_path_and_equal_the_fold(batch: tuple[Preset
     preset, hs, now = batch
     out, fast, _slow = replay_counts(preset, hs, now)
     assert out == by_the_fold(preset, hs, now)
-    if preset.slug != "mastercam":  # its status-update cadence goes through the fold once started
-        assert fast > 0
+    assert fast > 0
 
 
 # -- hand-derived ----------------------------------------------------------------------------------------
@@ -336,3 +335,25 @@ def test_missing_calendars_names_what_the_draft_lacks_with_case_counts() -> None
         text = text.replace(old, new)
     draft = preset_from_text(text, "draft.toml")
     assert missing_calendars(draft, cases) == {"SE": 3, "XX": 1}
+
+
+def test_a_status_update_cadence_by_hand() -> None:
+    # PTC S0: the next status update is due 4 elapsed hours (24x7) after the last agent contact, an internal
+    # goal (POLICIES 0.21). Opened Tuesday 24 November 2026 10:00 UTC; replies at 11:00 (the cadence starts),
+    # 16:00 (5 h: the goal missed at 15:00), 18:00 (2 h: in time); resolved at 21:00 (3 h: in time).
+    def at(hour: int) -> datetime:
+        return datetime(2026, 11, 24, hour, tzinfo=UTC)
+
+    opened = {"priority": "S0", "tier": "", "info_complete": True, "channel": "phone"}
+    events = [Event("opened", at(10), opened)]
+    events += [Event("agent_reply", at(h)) for h in (11, 16, 18)]
+    events.append(Event("resolved", at(21), {"resolution": "solved"}))
+    h = History(1, "business", "Europe/Paris", "", {}, events)
+    preset = load_preset("ptc")
+    out, fast, _slow = replay_counts(preset, [h], at(23))
+    assert out == replay_one(preset, h, at(23))
+    update = next(o for o in out if o.metric == "update")
+    assert fast >= 1
+    # Missed once (a goal: the status says so, the commitments do not), the last period's due 18:00 + 4 h.
+    assert (update.status, update.goal, update.breached) == ("missed", True, False)
+    assert (update.due_at, update.stopped_at) == (at(22), at(21))
