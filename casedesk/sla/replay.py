@@ -158,7 +158,7 @@ class _Metric:
 # A due to compute, per calendar in numpy: (case index, metric slot, case key, metric, goal, priority, anchor epoch
 # seconds, seconds, business days, stop, cell). A cadence's earlier periods come first, with case index -1, the
 # contact that ended them as stop, and the cell [late] they share with the metric's last period.
-_Due = tuple[int, int, int, str, bool, str, int, int, int, Any, list[bool] | None]
+_Due = tuple[int, int, int, str, bool, str, int, int, int, Any, list[Any] | None]
 
 
 class _Replay:
@@ -184,6 +184,7 @@ class _Replay:
         self.rule_cache: dict[tuple[Any, str, str, str], Rule | None] = {}
         self.partial: dict[tuple[str, ...], Policy] = {}
         self.out: list[list[Outcome | None]] = []
+        self.changed: list[tuple[int, int, int, str, str, datetime | None, datetime | None, list[Any]]] = []
         self.dues: dict[int, tuple[Calendar, list[_Due]]] = {}
         self.fast = 0  # metrics decided on the bulk path
         self.slow = 0  # metrics through the fold
@@ -245,13 +246,16 @@ class _Replay:
 
     def scan(self, h: History) -> list[list[Any]] | None:
         """One pass over the events: per metric [state, anchor, wanted, priority, tier, rtc, pauses, stop,
-        period anchors (cadences: the start, then each new agent contact)]. None when the case has a shape only
-        the fold follows (reopened, agreed schedule, out of order)."""
+        period anchors (cadences: the start, then each new agent contact), target segments (the start, then
+        each change of priority, tier or hours: (at, priority, tier, round the clock)), cancelled at]. None
+        when the case has a shape only the fold follows (reopened, agreed schedule, out of order)."""
         now = self.now
         metrics = self.metrics
         prio_bits = self.prio_bits
         default = self.default
-        tracks: list[list[Any]] = [[_WAITING_TO_START, None, 0, "", "", True, None, None, None] for _ in metrics]
+        tracks: list[list[Any]] = [
+            [_WAITING_TO_START, None, 0, "", "", True, None, None, None, None, None] for _ in metrics
+        ]
         bits = _INFO
         pbits = 0
         priority = ""
@@ -352,7 +356,8 @@ class _Replay:
                             t[0] = _SLOW  # S0 reviews: the fold follows them
                             pending -= 1
                             continue
-                        t[:] = [_LIVE, at, wanted, priority or default, tier, rtc, None, None, [at]]
+                        segment = (at, priority or default, tier, rtc)
+                        t[:] = [_LIVE, at, wanted, priority or default, tier, rtc, None, None, [at], [segment], None]
                         started = True
                     elif facts & _RESOLVED and m.skips:
                         t[0], t[7] = _SKIPPED, at
@@ -364,11 +369,21 @@ class _Replay:
                 elif state != _LIVE:
                     continue
                 elif t[2] != wanted:
-                    t[0] = _SLOW  # re-timed while running
-                    pending -= 1
-                    continue
+                    if m.cadence or t[6] or t[10] is not None:
+                        t[0] = _SLOW  # re-timed while running: a cadence, or after a pause or a cancel
+                        pending -= 1
+                        continue
+                    t[2] = wanted  # a once-metric re-timed: a new target from here (settle)
+                    t[9].append((at, priority or default, tier, rtc))
                 if facts & m.cancel:
-                    t[0] = _SLOW
+                    if m.cadence or t[6]:
+                        t[0] = _SLOW
+                        pending -= 1
+                        continue
+                    if t[10] is None:
+                        t[10] = at  # the pending target removed here unless already breached (settle)
+                elif t[10] is not None:
+                    t[0] = _SLOW  # the cancel cleared: the target comes back, the fold follows it
                     pending -= 1
                     continue
                 if facts & m.stop or (m.cadence and facts & m.start != m.start):
@@ -387,7 +402,10 @@ class _Replay:
                     pauses = t[6]
                     is_open = bool(pauses) and pauses[-1][1] is None
                     if facts & m.pause:
-                        if not is_open:
+                        if len(t[9]) > 1 or t[10] is not None:
+                            t[0] = _SLOW  # paused after a new target or a cancel: the fold follows it
+                            pending -= 1
+                        elif not is_open:
                             if pauses is None:
                                 pauses = t[6] = []
                             pauses.append([at, None])
@@ -402,7 +420,10 @@ class _Replay:
 
     def settle(self, h: History, case: int, m: _Metric, t: list[Any]) -> None:
         """A metric of the common shape: its outcome now, or its due queued for the calendar pass."""
-        _state, anchor, _w, priority, tier, rtc, pauses, stopped, periods = t
+        _state, anchor, _w, priority, tier, rtc, pauses, stopped, periods, segments, cancelled = t
+        if len(segments) > 1 or cancelled is not None:
+            self.settle_changed(h, case, m, t)
+            return
         rule = self.rule(h, tier, priority, m.key)
         row = self.out[case]
         if rule is None:
@@ -411,11 +432,7 @@ class _Replay:
             else:
                 row[m.index] = Outcome(h.key, m.key, "no_target", False, False, priority, None, stopped, None)
             return
-        name = m.spec.calendar
-        if not name:
-            special = self.policy.priority_calendars.get(priority)
-            name = special if special and rtc else h.calendar
-        cal = self.calendar(name, h.zone)
+        cal = self.metric_calendar(h, m, priority, rtc)
         target = rule.target
         if pauses:
             late_due: datetime | None = None
@@ -443,6 +460,92 @@ class _Replay:
         last = int(periods[-1].timestamp() // 1)
         items.append((case, m.index, h.key, m.key, rule.goal, priority, last, seconds, days, stopped, cell))
 
+    def metric_calendar(self, h: History, m: _Metric, priority: str, rtc: bool) -> Calendar:
+        """clock._calendar_name: the metric's own, the priority's around the clock, else the case's."""
+        name = m.spec.calendar
+        if not name:
+            special = self.policy.priority_calendars.get(priority)
+            name = special if special and rtc else h.calendar
+        return self.calendar(name, h.zone)
+
+    def settle_changed(self, h: History, case: int, m: _Metric, t: list[Any]) -> None:
+        """A once-metric whose target changed while it ran, or that a cancel condition reached: one due per
+        target (re-timed from the start, or from the change), judged after the calendar pass."""
+        anchor, stopped, segments, cancelled = t[1], t[7], t[9], t[10]
+        checks: list[tuple[list[int] | None, datetime | None, bool, Any]] = []
+        for j, (at, priority, tier, rtc) in enumerate(segments):
+            rule = self.rule(h, tier, priority, m.key)
+            end = segments[j + 1][0] if j + 1 < len(segments) else None
+            if rule is None:
+                checks.append((None, end, False, None))
+                continue
+            cal = self.metric_calendar(h, m, priority, rtc)
+            start = at if j and m.spec.retime == "from_change" else anchor
+            cell = [0]
+            target = rule.target
+            item = (
+                -2,
+                0,
+                0,
+                "",
+                False,
+                "",
+                int(start.timestamp() // 1),
+                target.seconds,
+                target.business_days,
+                None,
+                cell,
+            )
+            group = self.dues.get(id(cal))
+            if group is None:
+                group = self.dues[id(cal)] = (cal, [])
+            group[1].append(item)
+            checks.append((cell, end, rule.goal, cal.zone))
+        self.changed.append((case, m.index, h.key, m.key, segments[-1][1], stopped, cancelled, checks))
+
+    def judge_changed(self) -> None:
+        """clock._advance and _state for the metrics settle_changed queued, their dues known."""
+        now_ts = self.now_ts
+        for case, slot, key, metric, priority, stopped, cancelled, checks in self.changed:
+            breaches: dict[int, bool] = {}  # due -> goal; one breach per instant, the first recorded
+            missed_before = False  # clock.Track.period_missed
+            for cell, end, goal, _zone in checks[:-1]:
+                assert end is not None
+                if cell is not None and cell[0] < end.timestamp():  # the old due had passed at the change
+                    breaches.setdefault(cell[0], goal)
+                    missed_before = True
+            cell, _end, goal, zone = checks[-1]
+            row = self.out[case]
+            if cell is None:
+                commitment = any(not g for g in breaches.values())
+                if not priority and self.has_priorities:
+                    row[slot] = Outcome(key, metric, "waiting", False, commitment, priority, None, None, None)
+                else:
+                    row[slot] = Outcome(key, metric, "no_target", False, commitment, priority, None, stopped, None)
+                continue
+            d = cell[0]
+            if cancelled is not None:
+                if d < cancelled.timestamp():  # already breached: the cancel keeps that outcome
+                    breaches.setdefault(d, goal)
+                    missed_before = True
+                if not breaches:
+                    row[slot] = Outcome(key, metric, "cancelled", goal, False, priority, None, stopped, cancelled)
+                    continue
+            if stopped is not None:
+                late = stopped.timestamp() > d and not missed_before
+                if late:
+                    breaches.setdefault(d, goal)
+                status = "missed" if late or breaches else "met"
+            else:
+                over = now_ts > d
+                if over and not missed_before:
+                    breaches.setdefault(d, goal)
+                status = "overdue" if over else "running"
+            commitment = any(not g for g in breaches.values())
+            due_at = datetime.fromtimestamp(d, zone)
+            row[slot] = Outcome(key, metric, status, goal, commitment, priority, due_at, stopped, None)
+        self.changed = []
+
     # -- the calendar pass -------------------------------------------------------------------------
 
     def finish(self) -> list[Outcome]:
@@ -461,6 +564,10 @@ class _Replay:
             for (case, slot, key, metric, goal, priority, _a, _s, _d, stopped, cell), d in zip(
                 items, due.tolist(), strict=True
             ):
+                if case == -2:  # a due settle_changed asked for
+                    assert cell is not None
+                    cell[0] = d
+                    continue
                 if case < 0:  # a cadence's earlier period, ended by the contact `stopped`
                     if stopped.timestamp() > d:
                         assert cell is not None
@@ -477,6 +584,7 @@ class _Replay:
                 missed = (late or earlier) and not goal
                 out[case][slot] = Outcome(key, metric, status, goal, missed, priority, at, stopped, None)
         self.dues = {}
+        self.judge_changed()
         return [o for row in out for o in row if o is not None]
 
 
