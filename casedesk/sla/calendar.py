@@ -313,6 +313,20 @@ class Calendar:
                 return due.astype("datetime64[s]")
             tab = self._grow(tab)
 
+    def between_many(self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """`between` over arrays of epoch seconds: business seconds from each a to its b (negative if b < a)."""
+        ta, tb = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+        if ta.size == 0:
+            return np.zeros(ta.shape, dtype=np.int64)
+        tab = self._covering(int(min(ta.min(), tb.min())), int(max(ta.max(), tb.max())))
+        return _positions(tab, tb) - _positions(tab, ta)
+
+
+def _positions(tab: _Table, ts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """`_position` over an array."""
+    i = np.searchsorted(tab.np_ends, ts, side="right")
+    return tab.np_cum[i] + np.maximum(ts - tab.np_starts[i], 0)
+
 
 def _position(tab: _Table, ts: int) -> int:
     """Business seconds from the table's start to ts."""

@@ -135,3 +135,26 @@ def test_business_time_leaves_out_the_time_a_metric_was_paused() -> None:
     # 1h counted (30 minutes before the pause, 30 after it), met within the 2h target.
     report = compliance(d, month(2026, 11, "Europe/Oslo"))
     assert figures(report.totals) == {("Initial response", "response"): (1, 0, 0, 0, 3600, 3600)}
+
+
+def test_business_seconds_over_arrays_equal_one_at_a_time() -> None:
+    """The report's vectorised path (Calendar.between_many) against Calendar.between, pair by pair, on a
+    calendar with a lunch break, a short Friday and holidays (PLM Denmark), over a year of random pairs."""
+    import random
+
+    import numpy as np
+
+    from casedesk.desks.policies import calendar_of, version_in_force
+    from tests.cases.factories import desk
+
+    d = desk("plm-group")
+    cal = calendar_of(version_in_force(d, datetime(2026, 11, 1, tzinfo=UTC)), "DK")
+    rnd = random.Random(18)
+    base = int(datetime(2026, 1, 1, tzinfo=UTC).timestamp())
+    a = np.array([base + rnd.randrange(365 * 86400) for _ in range(2000)], dtype=np.int64)
+    b = a + np.array([rnd.randrange(-86400, 20 * 86400) for _ in range(2000)], dtype=np.int64)
+    expected = [
+        cal.between(datetime.fromtimestamp(int(x), UTC), datetime.fromtimestamp(int(y), UTC))
+        for x, y in zip(a, b, strict=True)
+    ]
+    assert cal.between_many(a, b).tolist() == expected
