@@ -137,6 +137,9 @@ _BITS = {
     "priority_set": _PSET,
 }
 
+# Marks of a running metric: its start, a change of target, a new agent contact (cadences).
+_START, _CHANGE, _CONTACT = 0, 1, 2
+
 # Track states in the scan.
 _WAITING_TO_START, _LIVE, _DONE, _SKIPPED, _SLOW = 0, 1, 2, 3, 4
 
@@ -245,10 +248,10 @@ class _Replay:
         return compute(context(self.preset, h, policy), h.events, self.now)
 
     def scan(self, h: History) -> list[list[Any]] | None:
-        """One pass over the events: per metric [state, anchor, wanted, priority, tier, rtc, pauses, stop,
-        period anchors (cadences: the start, then each new agent contact), target segments (the start, then
-        each change of priority, tier or hours: (at, priority, tier, round the clock)), cancelled at]. None
-        when the case has a shape only the fold follows (reopened, agreed schedule, out of order)."""
+        """One pass over the events: per metric [state, anchor, wanted, priority, tier, rtc, pauses, stop, -,
+        marks (start, each change of priority, tier or hours, each new agent contact of a cadence: (kind, at,
+        priority, tier, round the clock)), cancelled at]. None when the case has a shape only the fold follows
+        (reopened, agreed schedule, out of order)."""
         now = self.now
         metrics = self.metrics
         prio_bits = self.prio_bits
@@ -356,8 +359,8 @@ class _Replay:
                             t[0] = _SLOW  # S0 reviews: the fold follows them
                             pending -= 1
                             continue
-                        segment = (at, priority or default, tier, rtc)
-                        t[:] = [_LIVE, at, wanted, priority or default, tier, rtc, None, None, [at], [segment], None]
+                        marks = [(_START, at, priority or default, tier, rtc)]
+                        t[:] = [_LIVE, at, wanted, priority or default, tier, rtc, None, None, None, marks, None]
                         started = True
                     elif facts & _RESOLVED and m.skips:
                         t[0], t[7] = _SKIPPED, at
@@ -369,12 +372,12 @@ class _Replay:
                 elif state != _LIVE:
                     continue
                 elif t[2] != wanted:
-                    if m.cadence or t[6] or t[10] is not None:
-                        t[0] = _SLOW  # re-timed while running: a cadence, or after a pause or a cancel
+                    if t[6] or t[10] is not None:
+                        t[0] = _SLOW  # re-timed after a pause or a cancel: the fold follows it
                         pending -= 1
                         continue
-                    t[2] = wanted  # a once-metric re-timed: a new target from here (settle)
-                    t[9].append((at, priority or default, tier, rtc))
+                    t[2] = wanted  # re-timed: a new target from here (settle_changed)
+                    t[9].append((_CHANGE, at, priority or default, tier, rtc))
                 if facts & m.cancel:
                     if m.cadence or t[6]:
                         t[0] = _SLOW
@@ -396,7 +399,7 @@ class _Replay:
                         t[0] = _SLOW  # a paused cadence: the fold follows it
                         pending -= 1
                     elif tick and not started:
-                        t[8].append(at)  # the next update is due a period after this contact
+                        t[9].append((_CONTACT, at, "", "", True))  # the next update is due a period after it
                     continue
                 if m.pause:
                     pauses = t[6]
@@ -420,10 +423,11 @@ class _Replay:
 
     def settle(self, h: History, case: int, m: _Metric, t: list[Any]) -> None:
         """A metric of the common shape: its outcome now, or its due queued for the calendar pass."""
-        _state, anchor, _w, priority, tier, rtc, pauses, stopped, periods, segments, cancelled = t
-        if len(segments) > 1 or cancelled is not None:
+        _state, anchor, _w, priority, tier, rtc, pauses, stopped, _p, marks, cancelled = t
+        if cancelled is not None or any(mark[0] == _CHANGE for mark in marks):
             self.settle_changed(h, case, m, t)
             return
+        periods = [mark[1] for mark in marks]  # the start, then each new contact (cadences)
         rule = self.rule(h, tier, priority, m.key)
         row = self.out[case]
         if rule is None:
@@ -469,39 +473,41 @@ class _Replay:
         return self.calendar(name, h.zone)
 
     def settle_changed(self, h: History, case: int, m: _Metric, t: list[Any]) -> None:
-        """A once-metric whose target changed while it ran, or that a cancel condition reached: one due per
-        target (re-timed from the start, or from the change), judged after the calendar pass."""
-        anchor, stopped, segments, cancelled = t[1], t[7], t[9], t[10]
-        checks: list[tuple[list[int] | None, datetime | None, bool, Any]] = []
-        for j, (at, priority, tier, rtc) in enumerate(segments):
-            rule = self.rule(h, tier, priority, m.key)
-            end = segments[j + 1][0] if j + 1 < len(segments) else None
-            if rule is None:
-                checks.append((None, end, False, None))
-                continue
-            cal = self.metric_calendar(h, m, priority, rtc)
-            start = at if j and m.spec.retime == "from_change" else anchor
-            cell = [0]
-            target = rule.target
-            item = (
-                -2,
-                0,
-                0,
-                "",
-                False,
-                "",
-                int(start.timestamp() // 1),
-                target.seconds,
-                target.business_days,
-                None,
-                cell,
-            )
-            group = self.dues.get(id(cal))
-            if group is None:
-                group = self.dues[id(cal)] = (cal, [])
-            group[1].append(item)
-            checks.append((cell, end, rule.goal, cal.zone))
-        self.changed.append((case, m.index, h.key, m.key, segments[-1][1], stopped, cancelled, checks))
+        """A metric whose target changed while it ran, or a once-metric a cancel condition reached: a due per
+        target and period (re-timed from the period's start, or from the change), judged after the calendar
+        pass (judge_changed)."""
+        anchor, stopped, marks, cancelled = t[1], t[7], t[9], t[10]
+        checks: list[tuple[int, list[int] | None, datetime | None, bool, Any]] = []
+        _kind, _at, priority, tier, rtc = marks[0]
+        for kind, at, new_priority, new_tier, new_rtc in marks[1:]:
+            cell, goal, zone = self.due_cell(h, m, priority, tier, rtc, anchor)
+            checks.append((kind, cell, at, goal, zone))
+            if kind == _CHANGE:
+                priority, tier, rtc = new_priority, new_tier, new_rtc
+                if m.spec.retime == "from_change":
+                    anchor = at
+            else:
+                anchor = at  # a new contact: the next period counts from it
+        cell, goal, zone = self.due_cell(h, m, priority, tier, rtc, anchor)
+        checks.append((_START, cell, None, goal, zone))
+        self.changed.append((case, m.index, h.key, m.key, priority, stopped, cancelled, checks))
+
+    def due_cell(
+        self, h: History, m: _Metric, priority: str, tier: str, rtc: bool, anchor: datetime
+    ) -> tuple[list[int] | None, bool, Any]:
+        """A due asked of the calendar pass: (cell it is written to, goal, zone); no cell without a target."""
+        rule = self.rule(h, tier, priority, m.key)
+        if rule is None:
+            return None, False, None
+        cal = self.metric_calendar(h, m, priority, rtc)
+        cell = [0]
+        target = rule.target
+        item = (-2, 0, 0, "", False, "", int(anchor.timestamp() // 1), target.seconds, target.business_days, None, cell)
+        group = self.dues.get(id(cal))
+        if group is None:
+            group = self.dues[id(cal)] = (cal, [])
+        group[1].append(item)
+        return cell, rule.goal, cal.zone
 
     def judge_changed(self) -> None:
         """clock._advance and _state for the metrics settle_changed queued, their dues known."""
@@ -509,12 +515,17 @@ class _Replay:
         for case, slot, key, metric, priority, stopped, cancelled, checks in self.changed:
             breaches: dict[int, bool] = {}  # due -> goal; one breach per instant, the first recorded
             missed_before = False  # clock.Track.period_missed
-            for cell, end, goal, _zone in checks[:-1]:
+            for kind, cell, end, goal, _zone in checks[:-1]:
                 assert end is not None
-                if cell is not None and cell[0] < end.timestamp():  # the old due had passed at the change
-                    breaches.setdefault(cell[0], goal)
-                    missed_before = True
-            cell, _end, goal, zone = checks[-1]
+                if kind == _CHANGE:
+                    if cell is not None and cell[0] < end.timestamp():  # the old due had passed at the change
+                        breaches.setdefault(cell[0], goal)
+                        missed_before = True
+                else:  # a new contact ends the period: late after its due, unless already recorded
+                    if cell is not None and end.timestamp() > cell[0] and not missed_before:
+                        breaches.setdefault(cell[0], goal)
+                    missed_before = False
+            _kind, cell, _end, goal, zone = checks[-1]
             row = self.out[case]
             if cell is None:
                 commitment = any(not g for g in breaches.values())

@@ -199,6 +199,31 @@ def common_batches(draw: st.DrawFn) -> tuple[Preset, list[History], datetime]:
 COMMON = {"opened", "agent_reply", "customer_reply", "note", "assigned", "status", "resolved", "info_received"}
 
 
+@st.composite
+def changing_batches(draw: st.DrawFn) -> tuple[Preset, list[History], datetime]:
+    """Targets that change while clocks run (priority, tier, hours) and cancels, without reopenings."""
+    preset = PRESETS[draw(st.sampled_from(sorted(PRESETS)))]
+    hs = []
+    for key in range(draw(st.integers(1, 8))):
+        h = draw(histories(preset, key))
+        kept = [e for e in h.events if e.kind in CHANGING]
+        hs.append(History(h.key, h.calendar, h.zone, h.tier, h.overrides, kept))
+    now = max(e.at for h in hs for e in h.events) + timedelta(minutes=draw(st.integers(0, 20000)))
+    if draw(st.integers(0, 3)) == 0:
+        now = min(e.at for h in hs for e in h.events) + timedelta(minutes=draw(st.integers(0, 6000)))
+    return preset, hs, now
+
+
+CHANGING = COMMON | {"priority", "tier", "round_the_clock", "classified", "review", "escalated", "info_requested"}
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changing_batches())
+def test_changed_targets_and_cancels_equal_the_fold(batch: tuple[Preset, list[History], datetime]) -> None:
+    preset, hs, now = batch
+    assert replay(preset, hs, now) == by_the_fold(preset, hs, now)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(common_batches())
 def test_common_shapes_take_the_bulk_path_and_equal_the_fold(batch: tuple[Preset, list[History], datetime]) -> None:
