@@ -25,15 +25,16 @@ the nearest rank (the smallest value at or above which 10% of the values lie), b
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
-from django.db.models import BigIntegerField, CharField, Count, Func, Q, QuerySet, Value, When
+from django.db import connections
+from django.db.models import BigIntegerField, CharField, Func, Q, QuerySet, Value, When
 from django.db.models import Case as When_
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -169,6 +170,11 @@ class BusinessTime:
                     self.pausing.add((v.pk, key))
         self._calendars: dict[tuple[int, str, str], Any] = {}
 
+    def metric_names(self) -> dict[str, str]:
+        """The names of the metrics of every version of the desk's policy (the newest version's name wins)."""
+        ordered = sorted(self.versions.values(), key=lambda v: v.effective_at)
+        return {k: spec.name for v in ordered for k, spec in preset_of(v).policy.metrics.items()}
+
     def calendar(self, version_id: int, name: str, zone: str) -> Any:
         k = (version_id, name, zone)
         if k not in self._calendars:
@@ -230,29 +236,37 @@ class Epoch(Func):
         return super().as_sql(compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)")
 
 
-def _settled_times(qs: QuerySet[SlaMetric], dim: str, bt: BusinessTime) -> Iterator[tuple[Any, str, bool, int]]:
-    """(dimension value, metric, goal, business seconds) of each settled row (met or missed, with a start and
-    a stop: its status is then met or missed), computed per calendar over arrays of epoch seconds."""
-    settled = qs.filter(status__in=["met", "missed"], started_at__isnull=False, stopped_at__isnull=False)
-    cols = (_FIELD[dim], "metric", "goal", "case__policy_version_id", "calendar", "case__calendar_zone", "case_id")
-    data = list(settled.values_list(*cols, Epoch("started_at"), Epoch("stopped_at")))
+def _read(qs: QuerySet[SlaMetric], dim: str, bt: BusinessTime) -> list[tuple[str, str, bool, str, int | None]]:
+    """(dimension key, metric, goal, outcome, business seconds) of each counted row, in one pass over the
+    period's rows: the outcome computed by the database, times as epoch seconds, read through the cursor
+    (no per-value conversion); business seconds for settled rows (status met or missed, with a start and a
+    stop), per calendar over arrays."""
+    q = qs.exclude(Q(outcome__isnull=True)).values_list(
+        _FIELD[dim], "metric", "goal", "outcome", "status", "case__policy_version_id", "calendar",
+        "case__calendar_zone", "case_id", Epoch("started_at"), Epoch("stopped_at"),
+    )  # fmt: skip
+    sql, params = q.query.sql_with_params()
+    with connections[q.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        data = cursor.fetchall()
     by_calendar: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     for n, row in enumerate(data):
-        by_calendar[(row[3], row[4], row[5])].append(n)
+        if row[4] in ("met", "missed") and row[9] is not None and row[10] is not None:
+            by_calendar[(row[5], row[6], row[7])].append(n)
     secs: list[int | None] = [None] * len(data)
     for (version_id, name, zone), indexes in by_calendar.items():
         cal = bt.calendar(version_id, name, zone)
         if cal is None:
             continue
-        starts = np.fromiter((data[n][7] for n in indexes), dtype=np.int64, count=len(indexes))
-        stops = np.fromiter((data[n][8] for n in indexes), dtype=np.int64, count=len(indexes))
+        starts = np.fromiter((data[n][9] for n in indexes), dtype=np.int64, count=len(indexes))
+        stops = np.fromiter((data[n][10] for n in indexes), dtype=np.int64, count=len(indexes))
         for n, value in zip(indexes, cal.between_many(starts, stops).tolist(), strict=True):
-            secs[n] = max(int(value), 0)
-    paused = [n for n, row in enumerate(data) if (row[3], row[1]) in bt.pausing and secs[n] is not None]
+            secs[n] = max(value, 0)
+    paused = [n for n, row in enumerate(data) if secs[n] is not None and (row[5], row[1]) in bt.pausing]
     if paused:  # only metrics whose policy version can pause: subtract the business time paused
-        pauses = bt.pauses(data[n][6] for n in paused)
+        pauses = bt.pauses(data[n][8] for n in paused)
         for n in paused:
-            _, metric, _, version_id, name, zone, case_id, started, stopped = data[n]
+            metric, version_id, name, zone, case_id, started, stopped = (data[n][i] for i in (1, 5, 6, 7, 8, 9, 10))
             secs[n] = bt.seconds(
                 version_id,
                 name,
@@ -261,9 +275,10 @@ def _settled_times(qs: QuerySet[SlaMetric], dim: str, bt: BusinessTime) -> Itera
                 datetime.fromtimestamp(stopped, UTC),
                 pauses.get(case_id, {}).get(metric, []),
             )
-    for row, value in zip(data, secs, strict=True):
-        if value is not None:
-            yield row[0], row[1], row[2], value
+    return [
+        ("" if row[0] is None else str(row[0]), row[1], bool(row[2]), row[3], value)
+        for row, value in zip(data, secs, strict=True)
+    ]
 
 
 # -- the report -------------------------------------------------------------------------------------------------
@@ -292,27 +307,21 @@ def _policy_names(desk: Desk) -> tuple[dict[str, str], dict[str, str], list[str]
 def compliance(desk: Desk, period: Period, *, by: str = "metric", company_id: int | None = None) -> Report:
     check(by)
     qs = rows(desk, period, company_id=company_id)
-    dim = _FIELD[by]
     counts: dict[tuple[bool, str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(OUTCOMES, 0))
     per_metric: dict[tuple[bool, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(OUTCOMES, 0))
-    names: dict[str, str] = {}
-    grouped = (
-        qs.exclude(Q(outcome__isnull=True))
-        .values_list(dim, "metric", "goal", "outcome", "name")
-        .annotate(n=Count("id"))
-    )
-    for value, metric, goal, outcome, name, n in grouped:
-        key = "" if value is None else str(value)
-        counts[(goal, key, metric)][outcome] += n
-        per_metric[(goal, metric)][outcome] += n
-        names.setdefault(metric, name)
     times: dict[tuple[bool, str, str], list[int]] = defaultdict(list)
     metric_times: dict[tuple[bool, str], list[int]] = defaultdict(list)
     bt = BusinessTime(desk)
-    for value, metric, goal, secs in _settled_times(qs, by, bt):
-        key = "" if value is None else str(value)
-        times[(goal, key, metric)].append(secs)
-        metric_times[(goal, metric)].append(secs)
+    read = _read(qs, by, bt)
+    tally = Counter((goal, key, metric, outcome) for key, metric, goal, outcome, _ in read)
+    for (goal, key, metric, outcome), n in tally.items():
+        counts[(goal, key, metric)][outcome] += n
+        per_metric[(goal, metric)][outcome] += n
+    for key, metric, goal, _, secs in read:
+        if secs is not None:
+            times[(goal, key, metric)].append(secs)
+            metric_times[(goal, metric)].append(secs)
+    names = bt.metric_names()
     metric_names, priority_names, order = _policy_names(desk)
     names = {**names, **metric_names}
     labels = _labels(desk, by, {k for _, k, _ in counts})
