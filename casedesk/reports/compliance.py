@@ -14,7 +14,11 @@ A period's commitments are the SLA metric rows of the desk's cases opened in the
 Internal goals (POLICIES 0.21, `goal`) are counted apart and never as commitments; a goal is "missed" when its
 row says so (status missed or overdue, or a missed period of a repeating one).
 
-Counts are done by the database (one GROUP BY over the period's rows, on the case's desk and opening-time index).
+One pass over the period's rows (the case's desk and opening-time index, then the metric rows by case): the
+database computes each row's outcome and gives its times as epoch seconds, read through the cursor without
+per-value conversion; counts and times are tallied in Python (numpy for the business seconds and percentiles).
+A month of the largest desk is tens of thousands of rows: one scan instead of a GROUP BY and a second scan for
+the settled rows, which are most of them. Removals are read only when some were counted.
 Business time (median and 90th percentile, settled rows only: met or missed with a start and a stop): business
 seconds on the row's own calendar (`SlaMetric.calendar`, compiled for the case's policy version and
 `calendar_zone`) from `started_at` to `stopped_at`, less the business time the metric was paused (read from the
