@@ -78,3 +78,19 @@ def test_the_pdf_has_the_totals_breakdown_goals_and_removals(client: Client, mon
     assert "The desk's internal goals (not commitments)" in lines
     k = lines.index(w.cases["D"].number)
     assert lines[k : k + 4] == [w.cases["D"].number, "Initial response", "out of scope: Installation", "bob"]
+
+
+def test_the_csv_is_the_same_read_a_few_cases_at_a_time(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from casedesk.reports import exports
+
+    w = plm_november()
+    client.force_login(w.carol)
+
+    def read() -> str:
+        response = client.get(f"/console/reports/{w.desk.slug}/", {"period": "2026-11", "format": "csv"})
+        return b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+
+    whole = read()
+    monkeypatch.setattr(exports, "CHUNK", 3)  # 8 cases: chunks of 3, 3 and 2
+    assert read() == whole
+    assert whole.count("\r\n") == 9
