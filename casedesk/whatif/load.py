@@ -8,7 +8,7 @@ clocks read is selected: never an event's `body` (message text), never the breac
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -95,18 +95,22 @@ def chunks(desk: Desk, period: Period, size: int = CHUNK) -> Iterator[list[Histo
     """The period's histories, `size` cases at a time (ordered by opening, then id)."""
     parse = _Json()
     records = tuple(sorted(RECORDS))
+    sqlite = connection.vendor == "sqlite"
     for cases in _case_chunks(desk, period, size):
         ids = [r[0] for r in cases]
         events: dict[int, list[Event]] = {i: [] for i in ids}
+        # SQLite keeps UTC text: read it as an aware instant in one step (its converter + a replace cost more).
+        at_col = "at || '+00:00'" if sqlite else "at"
+        instant: Callable[[Any], datetime | None] = datetime.fromisoformat if sqlite else _aware
         sql = (
-            f"SELECT case_id, kind, at, data FROM {_EVENT} WHERE case_id IN ({_in(ids)})"
+            f"SELECT case_id, kind, {at_col}, data FROM {_EVENT} WHERE case_id IN ({_in(ids)})"
             f" AND kind NOT IN ({_in(records)}) ORDER BY case_id, at, id"
         )
         with connection.cursor() as cur:
             cur.execute(sql, [*ids, *records])
             while batch := cur.fetchmany(20_000):
                 for case_id, kind, at, data in batch:
-                    events[case_id].append(Event(kind, _aware(at), parse(data, {})))  # type: ignore[arg-type]
+                    events[case_id].append(Event(kind, instant(at), parse(data, {})))  # type: ignore[arg-type]
         yield [
             History(
                 key=pk,
