@@ -248,7 +248,7 @@ class _Replay:
         return compute(context(self.preset, h, policy), h.events, self.now)
 
     def scan(self, h: History) -> list[list[Any]] | None:
-        """One pass over the events: per metric [state, anchor, wanted, priority, tier, rtc, pauses, stop, -,
+        """One pass over the events: per metric [state, anchor, wanted, priority, tier, rtc, pauses, stop, changed,
         marks (start, each change of priority, tier or hours, each new agent contact of a cadence: (kind, at,
         priority, tier, round the clock)), cancelled at]. None when the case has a shape only the fold follows
         (reopened, agreed schedule, out of order)."""
@@ -360,7 +360,7 @@ class _Replay:
                             pending -= 1
                             continue
                         marks = [(_START, at, priority or default, tier, rtc)]
-                        t[:] = [_LIVE, at, wanted, priority or default, tier, rtc, None, None, None, marks, None]
+                        t[:] = [_LIVE, at, wanted, priority or default, tier, rtc, None, None, False, marks, None]
                         started = True
                     elif facts & _RESOLVED and m.skips:
                         t[0], t[7] = _SKIPPED, at
@@ -376,7 +376,7 @@ class _Replay:
                         t[0] = _SLOW  # re-timed after a pause or a cancel: the fold follows it
                         pending -= 1
                         continue
-                    t[2] = wanted  # re-timed: a new target from here (settle_changed)
+                    t[2], t[8] = wanted, True  # re-timed: a new target from here (settle_changed)
                     t[9].append((_CHANGE, at, priority or default, tier, rtc))
                 if facts & m.cancel:
                     if m.cadence or t[6]:
@@ -423,8 +423,8 @@ class _Replay:
 
     def settle(self, h: History, case: int, m: _Metric, t: list[Any]) -> None:
         """A metric of the common shape: its outcome now, or its due queued for the calendar pass."""
-        _state, anchor, _w, priority, tier, rtc, pauses, stopped, _p, marks, cancelled = t
-        if cancelled is not None or any(mark[0] == _CHANGE for mark in marks):
+        _state, anchor, _w, priority, tier, rtc, pauses, stopped, changed, marks, cancelled = t
+        if changed or cancelled is not None:
             self.settle_changed(h, case, m, t)
             return
         periods = [mark[1] for mark in marks]  # the start, then each new contact (cadences)
