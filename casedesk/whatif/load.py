@@ -108,9 +108,15 @@ def chunks(desk: Desk, period: Period, size: int = CHUNK) -> Iterator[list[Histo
         )
         with connection.cursor() as cur:
             cur.execute(sql, [*ids, *records])
+            seen, current, into = parse.seen, None, []
             while batch := cur.fetchmany(20_000):
-                for case_id, kind, at, data in batch:
-                    events[case_id].append(Event(kind, instant(at), parse(data, {})))  # type: ignore[arg-type]
+                for case_id, kind, at, data in batch:  # the hot loop: one lookup per row where it can
+                    if case_id != current:
+                        current, into = case_id, events[case_id]
+                    parsed = seen.get(data) if data.__class__ is str else None
+                    if parsed is None:
+                        parsed = parse(data, {})
+                    into.append(Event(kind, instant(at), parsed))  # type: ignore[arg-type]
         yield [
             History(
                 key=pk,
