@@ -425,3 +425,15 @@ def drill(
     return qs.select_related("case", "case__company", "case__queue", "case__assignee").order_by(
         "case__opened_at", "case__number", "metric"
     )
+
+
+def label_of(desk: Desk, by: str, key: str) -> str:
+    """What a drill-down's key names (a queue, customer, agent, priority or metric), "" for none."""
+    if not key:
+        return ""
+    metric_names, priority_names, _ = _policy_names(desk)
+    if by == "metric":
+        return metric_names.get(key, key)
+    if by == "priority":
+        return priority_names.get(key, key)
+    return _labels(desk, by, [key]).get(key, key)

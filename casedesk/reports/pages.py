@@ -21,7 +21,7 @@ from casedesk.console.overview_page import _managed
 from casedesk.desks.models import Desk
 from casedesk.desks.policies import preset_of, version_in_force
 from casedesk.reports import exports
-from casedesk.reports.compliance import DIMENSIONS, OUTCOMES, BusinessTime, Line, check, compliance, drill
+from casedesk.reports.compliance import DIMENSIONS, OUTCOMES, BusinessTime, Line, check, compliance, drill, label_of
 from casedesk.reports.periods import Period, last_whole_month, parse_period, recent_months
 
 DIMENSION_NAMES = {
@@ -231,9 +231,11 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
         "desk": desk,
         "zone": zone,
         "period": period,
+        "by": by,
         "by_name": DIMENSION_NAMES[by],
         "key": key,
-        "metric": metric,
+        "key_label": label_of(desk, by, key) if by != "metric" else "",
+        "metric": label_of(desk, "metric", metric),
         "outcome": OUTCOME_NAMES.get(outcome, gettext("every outcome")),
         "goal": goal,
         "page": page,
