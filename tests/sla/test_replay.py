@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -382,3 +383,17 @@ def test_a_status_update_cadence_by_hand() -> None:
     # Missed once (a goal: the status says so, the commitments do not), the last period's due 18:00 + 4 h.
     assert (update.status, update.goal, update.breached) == ("missed", True, False)
     assert (update.due_at, update.stopped_at) == (at(22), at(21))
+
+
+def test_a_replay_split_over_processes_is_the_same_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    import casedesk.sla.replay as replay_module
+
+    monkeypatch.setattr(replay_module, "_PER_PROCESS", 5)  # the split, on a small replay
+    preset = load_preset("plm-group")
+    opened = se(datetime(2026, 11, 20, 15))  # a Friday afternoon: dues run into the next week
+    cases = [
+        plm_case(k, ("critical", "high", "medium", "low")[k % 4], [("opened", opened + timedelta(minutes=37 * k))])
+        for k in range(23)
+    ]
+    now = se(datetime(2026, 11, 24, 12))
+    assert replay(preset, cases, now, processes=2) == by_the_fold(preset, cases, now)
