@@ -25,6 +25,8 @@ from casedesk.cases.models import Case
 from casedesk.demo import catalogue as cat
 from casedesk.demo.catalogue import CATALOGUE, Customer, DeskDemo, Subject
 from casedesk.demo.commercial import load_commercial
+from casedesk.demo.reports import seed_reports
+from casedesk.demo.whatif import seed_whatif
 from casedesk.desks.models import Desk, Membership
 from casedesk.desks.policies import calendar_of, preset_of, version_in_force
 from casedesk.notify.outbox import silenced
@@ -109,7 +111,12 @@ def load_demo(desk: Desk, seed: int = 7, now: datetime | None = None) -> int:
             sla_state.refresh(case, now)  # the clocks as they stand now: unanswered old cases are past due
         soon = _about_to_breach(desk, demo, policy, plans, now)
         load_commercial(desk, agents[0], manager, now)
-    return len(plans) + soon
+        reported = seed_reports(desk, now, seed)  # met, missed and removed commitments in last month and this one
+        # One contact per company asks for the monthly SLA statement: the worker e-mails it on the 1st.
+        first = [c.contacts.order_by("pk").values_list("pk", flat=True).first() for c in desk.companies.all()]
+        Contact.objects.filter(pk__in=[pk for pk in first if pk]).update(sla_statements=True)
+    seed_whatif(desk, manager, now)  # a draft with halved response targets, replayed over the demo's cases
+    return len(plans) + soon + reported
 
 
 # Minutes of business time left on each "about to breach" case: the first breaches a few minutes after the

@@ -123,7 +123,10 @@ def _play(
     """Open one case and play its scenario, or nothing when the scenario would end after now."""
     from casedesk.demo.loader import Planned, _open
 
-    subject = rnd.choice([s for s in demo.subjects if not s.hint] or list(demo.subjects))
+    # A subject the desk's cases do not have yet, when one is left: a demo that repeats itself looks made up.
+    used = set(Case.objects.filter(desk=desk).values_list("subject", flat=True))
+    plain = [s for s in demo.subjects if not s.hint] or list(demo.subjects)
+    subject = rnd.choice([s for s in plain if s.text not in used] or plain)
     # The urgent priority, else the first with a commitment due from the opening (PTC: S0's review).
     for priority in dict.fromkeys([demo.urgent, *(p.key for p in policy.priorities)]):
         sid = transaction.savepoint()  # undone when the scenario has no due or would not end before now
