@@ -142,7 +142,7 @@ _BITS = {
 _START, _CHANGE, _CONTACT = 0, 1, 2
 
 # Track states in the scan.
-_WAITING_TO_START, _LIVE, _DONE, _SKIPPED, _SLOW = 0, 1, 2, 3, 4
+_WAITING_TO_START, _LIVE, _DONE, _SKIPPED, _SLOW, _RUN_OVER = 0, 1, 2, 3, 4, 5
 
 
 class _Metric:
@@ -234,6 +234,8 @@ class _Replay:
             self.fast += 1
             if state == _WAITING_TO_START:
                 row[m.index] = Outcome(h.key, m.key, "waiting", False, False, "", None, None, None)
+            elif m.review:
+                row[m.index] = self.settle_review(h, m, t)
             elif state == _SKIPPED:
                 row[m.index] = Outcome(h.key, m.key, "skipped", False, False, "", None, t[7], None)
             else:
@@ -348,18 +350,30 @@ class _Replay:
             elif k == "reopened" or k == "schedule_agreed":
                 return None
             facts = bits | pbits
-            if facts == seen and wanted == seen_wanted and not tick:
+            if facts == seen and wanted == seen_wanted and not tick and k != "review":
                 continue  # nothing a condition, a target or a cadence reads changed
             seen, seen_wanted = facts, wanted
             for m, t in zip(metrics, tracks, strict=True):
                 state = t[0]
                 started = False
+                if m.review:
+                    # Runs of S0 reviews (clock._advance_review): from when it holds to when it stops holding;
+                    # the reviews held in each run, judged against its marks by settle_review.
+                    active = facts & m.start == m.start and not facts & m.stop
+                    if state == _LIVE:
+                        if k == "review":
+                            t[6].append(at)
+                        if not active:
+                            t[9].append((t[1], t[3], t[4], t[5], t[6], at, t[10]))
+                            t[0] = _RUN_OVER
+                    elif active:
+                        if t[9] is None:
+                            t[9] = []
+                        t[0], t[1], t[3], t[4], t[5] = _LIVE, at, priority or default, tier, rtc
+                        t[6], t[10] = [], k == "review"
+                    continue
                 if state == _WAITING_TO_START:
                     if facts & m.start == m.start:
-                        if m.review:
-                            t[0] = _SLOW  # S0 reviews: the fold follows them
-                            pending -= 1
-                            continue
                         marks = [(_START, at, priority or default, tier, rtc)]
                         t[:] = [_LIVE, at, wanted, priority or default, tier, rtc, None, None, False, marks, None]
                         started = True
@@ -464,6 +478,52 @@ class _Replay:
                 items.append((-1, 0, 0, "", False, "", int(a.timestamp() // 1), seconds, days, end, cell))
         last = int(periods[-1].timestamp() // 1)
         items.append((case, m.index, h.key, m.key, rule.goal, priority, last, seconds, days, stopped, cell))
+
+    def settle_review(self, h: History, m: _Metric, t: list[Any]) -> Outcome:
+        """clock._advance_review and _review_state over the runs the scan found: marks a period apart from each
+        run's start; a mark passed without a review held since the previous one is missed."""
+        runs = list(t[9])
+        if t[0] == _LIVE:
+            runs.append((t[1], t[3], t[4], t[5], t[6], None, t[10]))
+        breaches: dict[datetime, bool] = {}  # one breach per instant, the first recorded
+        now = self.now
+        outcome: Outcome | None = None
+        for anchor, priority, tier, rtc, reviews, stop, reviewed in runs:
+            rule = self.rule(h, tier, priority, m.key)
+            if rule is None:
+                commitment = any(not g for g in breaches.values())
+                if not priority and self.has_priorities:
+                    outcome = Outcome(h.key, m.key, "waiting", False, commitment, priority, None, None, None)
+                else:
+                    outcome = Outcome(h.key, m.key, "no_target", False, commitment, priority, None, stop, None)
+                continue
+            cal = self.metric_calendar(h, m, priority, rtc)
+            seconds, days, goal = rule.target.seconds, rule.target.business_days, rule.goal
+            zero = not seconds and not days
+
+            def mark(
+                k: int, anchor: datetime = anchor, cal: Calendar = cal, s: int = seconds, d: int = days
+            ) -> datetime:
+                return cal.add_business_days(anchor, d * k) if d else cal.add(anchor, s * k)
+
+            settled = 0
+            for upto, review in [*((r, True) for r in reviews), (stop if stop is not None else now, False)]:
+                if not zero:
+                    while (at := mark(settled + 1)) < upto:
+                        if not reviewed:
+                            breaches.setdefault(at, goal)
+                        settled += 1
+                        reviewed = False
+                reviewed = reviewed or review
+            commitment = any(not g for g in breaches.values())
+            if stop is not None:
+                status = "missed" if breaches else "met"
+                outcome = Outcome(h.key, m.key, status, goal, commitment, priority, None, stop, None)
+            else:
+                due = mark(settled + (2 if reviewed else 1))
+                outcome = Outcome(h.key, m.key, "running", goal, commitment, priority, due, None, None)
+        assert outcome is not None
+        return outcome
 
     def metric_calendar(self, h: History, m: _Metric, priority: str, rtc: bool) -> Calendar:
         """clock._calendar_name: the metric's own, the priority's around the clock, else the case's."""

@@ -397,3 +397,34 @@ def test_a_replay_split_over_processes_is_the_same_list(monkeypatch: pytest.Monk
     ]
     now = se(datetime(2026, 11, 24, 12))
     assert replay(preset, cases, now, processes=2) == by_the_fold(preset, cases, now)
+
+
+def test_s0_management_reviews_by_hand() -> None:
+    # PTC S0: a management review every 24 elapsed hours from when the case became S0 (POLICIES 0.10), a
+    # commitment. Opened S0 Tuesday 24 November 2026 10:00 UTC: marks Wednesday, Thursday, Friday 10:00.
+    # Reviewed Tuesday 20:00 (mark 1 met), none before Thursday 10:00 (mark 2 missed), Thursday 15:00
+    # (mark 3 met); resolved Friday 12:00.
+    def day(d: int, hour: int) -> datetime:
+        return datetime(2026, 11, d, hour, tzinfo=UTC)
+
+    opened = {"priority": "S0", "tier": "", "info_complete": True, "channel": "phone"}
+    events = [Event("opened", day(24, 10), opened), Event("agent_reply", day(24, 11))]
+    events += [Event("review", day(24, 20)), Event("review", day(26, 15))]
+    resolved = [*events, Event("resolved", day(27, 12), {"resolution": "solved"})]
+    preset = load_preset("ptc")
+
+    def review(evs: list[Event], now: datetime) -> Outcome:
+        h = History(1, "business", "", "", {}, evs)
+        out, _fast, slow = replay_counts(preset, [h], now)
+        assert out == replay_one(preset, h, now)
+        assert slow == 0
+        return next(o for o in out if o.metric == "review")
+
+    done = review(resolved, day(28, 9))
+    assert (done.status, done.breached, done.stopped_at, done.due_at) == ("missed", True, day(27, 12), None)
+    # Thursday 12:00, before the third review: mark 2 already missed, the next due is mark 3.
+    live = review(events[:3], day(26, 12))
+    assert (live.status, live.breached, live.due_at) == ("running", True, day(27, 10))
+    # Thursday 16:00, after it: mark 3 is covered, the next due is mark 4 (Saturday 10:00).
+    later = review(events, day(26, 16))
+    assert (later.status, later.breached, later.due_at) == ("running", True, day(28, 10))
