@@ -5,11 +5,14 @@ services build a case's (`cases.sla_state.context`): the case's calendar in the 
 follows the user's zone, its contract's own targets first, then the policy's.
 
 `replay` is the bulk path, equal to `replay_one` for every case. One pass over each case's events in plain
-Python reads, for each metric of the common shape (a once-metric whose target does not change once it has
-started and that no cancel condition touches), only the instants that decide it: start, pauses, stop. The
-calendar arithmetic of those metrics is then done in numpy, per calendar, over all cases at once. Everything
-else (repeating metrics once started, a change of priority, tier or hours while a metric runs, a cancel, a
-reopening, an agreed schedule) goes through the fold, metric by metric: same events, same result.
+Python (facts as bits, no calendar arithmetic) reads, for each metric, only the instants that decide it: its
+start, pauses, stop, each change of target (priority, tier, hours) while it runs, a cancel, each new agent
+contact of a status-update cadence, the reviews of an S0 run. Then all due times are computed per calendar in
+numpy (`Calendar.add_many`, `calendar.add_business_days_many`) and each metric is judged with the fold's own
+rules (late means after the due; a due passed before a change or a cancel stays a breach). The rarer shapes
+go through the fold itself, metric by metric: a change of target after a pause or a cancel, a cancel that is
+cleared, a paused or cancelled cadence; and whole cases that are reopened, have an agreed schedule or events
+out of order. Same events, same result: the tests hold the bulk path to the fold on generated histories.
 """
 
 from __future__ import annotations
