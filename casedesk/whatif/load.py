@@ -89,7 +89,9 @@ def _case_chunks(desk: Desk, period: Period, size: int) -> Iterator[list[tuple[A
     after_at, after_id = period.start, 0
     with connection.cursor() as cur:
         while True:
-            params = [desk.pk, adapt(period.start), adapt(period.end), adapt(after_at), adapt(after_at), after_id]
+            # The lower bound is the last case read (never before the period's start): the opening index starts
+            # there, so each chunk costs the same wherever it is in the period.
+            params = [desk.pk, adapt(after_at), adapt(period.end), adapt(after_at), adapt(after_at), after_id]
             cur.execute(_CASES_SQL + f" LIMIT {int(size)}", params)
             rows = cur.fetchall()
             if not rows:

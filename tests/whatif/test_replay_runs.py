@@ -71,6 +71,13 @@ def test_histories_come_in_chunks_with_a_fixed_number_of_queries_each(world: Wor
     assert not any('"body"' in x["sql"] or " body" in x["sql"] for x in q.captured_queries)
 
 
+def test_cases_opened_at_the_same_instant_are_each_read_once_across_chunks(world: World) -> None:
+    # A and B opened at the same second: with one case per chunk the boundary falls between them.
+    keys = [h.key for c in load.chunks(world.desk, NOV, size=1) for h in c]
+    names = {c.pk: n for n, c in world.cases.items()}
+    assert [names[k] for k in keys] == ["A", "B", "D", "C", "M"]
+
+
 def test_recorded_gives_what_happened(world: World) -> None:
     got = {(o.key, o.metric): o for o in load.recorded(world.desk, NOV)}
     now = oslo(12, 1, 0)
