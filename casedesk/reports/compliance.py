@@ -266,7 +266,12 @@ def _read(qs: QuerySet[SlaMetric], dim: str, bt: BusinessTime) -> list[tuple[str
         stops = np.fromiter((data[n][10] for n in indexes), dtype=np.int64, count=len(indexes))
         for n, value in zip(indexes, cal.between_many(starts, stops).tolist(), strict=True):
             secs[n] = max(value, 0)
-    paused = [n for n, row in enumerate(data) if secs[n] is not None and (row[5], row[1]) in bt.pausing]
+    # Only metrics whose policy version can pause (the shipped presets pause none): no scan otherwise.
+    paused = (
+        [n for n, row in enumerate(data) if secs[n] is not None and (row[5], row[1]) in bt.pausing]
+        if bt.pausing
+        else []
+    )
     if paused:  # only metrics whose policy version can pause: subtract the business time paused
         pauses = bt.pauses(data[n][8] for n in paused)
         for n in paused:
@@ -324,7 +329,8 @@ def compliance(desk: Desk, period: Period, *, by: str = "metric", company_id: in
     for key, metric, goal, _, secs in read:
         if secs is not None:
             times[(goal, key, metric)].append(secs)
-            metric_times[(goal, metric)].append(secs)
+    for (goal, _, metric), values in times.items():
+        metric_times[(goal, metric)].extend(values)
     names = bt.metric_names()
     metric_names, priority_names, order = _policy_names(desk)
     names = {**names, **metric_names}
