@@ -386,7 +386,7 @@ def test_a_status_update_cadence_by_hand() -> None:
 
 
 def test_a_replay_split_over_processes_is_the_same_list(monkeypatch: pytest.MonkeyPatch) -> None:
-    import casedesk.sla.replay as replay_module
+    import casedesk.sla.replay_bulk as replay_module
 
     monkeypatch.setattr(replay_module, "_PER_PROCESS", 5)  # the split, on a small replay
     preset = load_preset("plm-group")
