@@ -89,13 +89,15 @@ def run_page(request: HttpRequest, pk: int) -> HttpResponse:
     flips = WhatIfFlip.objects.filter(run=run).select_related("case").order_by("id")
     page = Paginator(flips, FLIPS_PER_PAGE).get_page(request.GET.get("page"))
     words = _words()
+    names = {row["metric"]: row["metric_name"] for row in run.summary.get("rows", [])}
     context = {
         "run": run,
         "period": runs.period_of(run),
         "rows": run.summary.get("rows", []),
         "chart": mark_safe(_chart(run)) if run.status == WhatIfRun.Status.DONE else "",  # numbers, escaped labels
         "page": page,
-        "flips": [(f, words[f.recorded], words[f.draft]) for f in page.object_list],
+        # Each flip's metric named as the draft names it (the summary's rows), not by its key.
+        "flips": [(f, names.get(f.metric, f.metric), words[f.recorded], words[f.draft]) for f in page.object_list],
     }
     return render(request, "whatif/run.html", context)
 

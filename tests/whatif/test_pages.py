@@ -160,6 +160,9 @@ def test_a_run_shows_its_progress_then_its_result(world: World) -> None:
     assert "<svg" in page and 'data-metric="response" data-priority="critical"' in page
     for name in ("A", "C"):
         assert f'href="/console/cases/{world.cases[name].number}/"' in page
+        # The flip names the metric as the policy does (PLM Group's "Initial response"), not by its key.
+        row = page.split(f'href="/console/cases/{world.cases[name].number}/"', 1)[1].split("</tr>", 1)[0]
+        assert "<td>Initial response</td>" in row
     assert world.cases["D"].number not in page  # missed either way: not a flip
     assert "75%" in page and "25%" in page and "-50 pt" in page
 
