@@ -70,6 +70,14 @@ REVIEW = "review"  # an S0 management review held
 ROUND_THE_CLOCK = "round_the_clock"  # data: {"needed": bool}
 ESCALATED = "escalated"  # data: {"level": n}
 SCHEDULE_AGREED = "schedule_agreed"  # data: {"metric": key, "target": "5bd"}: a commitment for this case
+# What `apply` reads. Any other event (a customer's reply, a note, entitlement, a CC) changes no fact, so the
+# fold passes over it unchanged: a replay may leave it out (whatif.load does; tests/sla/test_replay holds it).
+INPUTS = frozenset(
+    {
+        OPENED, PRIORITY, TIER, ASSIGNED, AGENT_REPLY, INFO_REQUESTED, INFO_RECEIVED, CLASSIFIED, SCOPE, STATUS,
+        RESOLVED, REOPENED, REVIEW, ROUND_THE_CLOCK, ESCALATED, SCHEDULE_AGREED,
+    }
+)  # fmt: skip
 # Records the clocks write about themselves; never inputs of the fold.
 BREACHED = "breached"  # data: {"metric", "target", "goal", "due"}
 WARNING = "warning"  # data: {"metric", "target", "goal", "due", "point"}: a warning point the preset declares passed

@@ -9,6 +9,7 @@ and counts business days.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casedesk.sla.clock import Event
+from casedesk.sla.clock import INPUTS, Event
 from casedesk.sla.presets import PRESET_DIR, Preset, list_presets, load_preset, preset_from_text
 from casedesk.sla.replay import History, Outcome, missing_calendars, replay, replay_counts, replay_one
 
@@ -428,3 +429,24 @@ def test_s0_management_reviews_by_hand() -> None:
     # Thursday 16:00, after it: mark 3 is covered, the next due is mark 4 (Saturday 10:00).
     later = review(events, day(26, 16))
     assert (later.status, later.breached, later.due_at) == ("running", True, day(28, 10))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches(), st.data())
+def test_events_the_fold_does_not_read_change_no_outcome(
+    batch: tuple[Preset, list[History], datetime], data: st.DataObject
+) -> None:
+    """What-if loading leaves out every event kind outside clock.INPUTS (customers' replies, notes, entitlement
+    checks, CCs): the fold over the whole history, with more of them added anywhere, gives what it gives without
+    them."""
+    preset, hs, now = batch
+    noise = ["customer_reply", "note", "entitlement", "cc_added", "attachment"]
+    for h in hs:
+        first, last = h.events[0].at, h.events[-1].at + timedelta(days=3)
+        extra = [
+            Event(data.draw(st.sampled_from(noise)), first + (last - first) * data.draw(st.floats(0, 1)), {})
+            for _ in range(data.draw(st.integers(0, 6)))
+        ]
+        noisy = replace(h, events=sorted([*h.events, *extra], key=lambda e: e.at))
+        quiet = replace(h, events=[e for e in noisy.events if e.kind in INPUTS])
+        assert replay_one(preset, noisy, now) == replay_one(preset, quiet, now)
