@@ -12,7 +12,7 @@ CREATE = [
     "CREATE INDEX IF NOT EXISTS case_report_cover ON cases_case (desk_id, opened_at)"
     " INCLUDE (id, company_id, queue_id, assignee_id, policy_version_id, calendar_zone)",
     "CREATE INDEX IF NOT EXISTS metric_report_cover ON cases_slametric (case_id)"
-    " INCLUDE (metric, goal, status, breached, missed, calendar, started_at, stopped_at)",
+    " INCLUDE (metric, goal, status, breached, missed, calendar, priority, started_at, stopped_at)",
 ]
 DROP = ["DROP INDEX IF EXISTS case_report_cover", "DROP INDEX IF EXISTS metric_report_cover"]
 
