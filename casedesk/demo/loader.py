@@ -336,6 +336,7 @@ def _pick_subject(demo: DeskDemo, c: Customer, hint: str, unused: list[Subject],
     for pool in (
         [s for s in unused if s.hint == hint and _fits(s, c)],
         [s for s in unused if not s.hint and _fits(s, c)],
+        [s for s in unused if _fits(s, c)],  # an unused subject of another kind before repeating one
         [s for s in demo.subjects if s.hint == hint and _fits(s, c)],
         [s for s in demo.subjects if _fits(s, c)],
     ):

@@ -59,8 +59,9 @@ def test_sweeps_are_dead_after_three_intervals_of_the_newest_worker(client: Clie
 
 
 def _rq_settings(settings: Any, url: str) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "mail"]}}
-    settings.RQ_QUEUES = {name: {"URL": url} for name in ("default", "mail")}
+    queues = list(settings.TASK_QUEUES)  # every queue the worker serves (default, mail, whatif) is pinged
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": queues}}
+    settings.RQ_QUEUES = {name: {"URL": url} for name in queues}
 
 
 @needs_redis
