@@ -269,13 +269,9 @@ class _Table:
         pdf.set_xy(pdf.l_margin, y + height)
 
 
-def pdf_bytes(st: Statement) -> bytes:
-    company, contract = st.company.name, st.contract
-    title = gettext("Statement: %(company)s, %(start)s to %(end)s") % {
-        "company": company,
-        "start": f"{st.start:%Y-%m-%d}",
-        "end": f"{st.end:%Y-%m-%d}",
-    }
+def new_pdf(title: str, author: str) -> tuple[_Pdf, str]:
+    """A landscape A4 document titled and authored, with DejaVu Sans when installed (else Helvetica and
+    Latin-1 text); returns it and the font family to use. Pages are broken by _Table, not automatically."""
     pdf = _Pdf(title, orientation="L", unit="mm", format="A4")
     fonts = font_files()
     if fonts is not None:
@@ -285,11 +281,22 @@ def pdf_bytes(st: Statement) -> bytes:
     else:
         family = "Helvetica"
         pdf.text_of = latin1
-    t = pdf.text_of
-    pdf.set_title(t(title))
-    pdf.set_author(t(st.company.desk.name))
+    pdf.set_title(pdf.text_of(title))
+    pdf.set_author(pdf.text_of(author))
     pdf.set_creator("casedesk")
-    pdf.set_auto_page_break(False, margin=15)  # _Table breaks its own pages
+    pdf.set_auto_page_break(False, margin=15)
+    return pdf, family
+
+
+def pdf_bytes(st: Statement) -> bytes:
+    company, contract = st.company.name, st.contract
+    title = gettext("Statement: %(company)s, %(start)s to %(end)s") % {
+        "company": company,
+        "start": f"{st.start:%Y-%m-%d}",
+        "end": f"{st.end:%Y-%m-%d}",
+    }
+    pdf, family = new_pdf(title, st.company.desk.name)
+    t = pdf.text_of
     pdf.add_page()
     pdf.set_font(family, "B", 14)
     pdf.cell(0, 8, t(gettext("Statement")), new_x="LMARGIN", new_y="NEXT")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 
 from casedesk.accounts.models import Company
 from casedesk.cases.models import Case, SlaMetric
-from casedesk.contracts.statement_files import _Pdf, _Table, csv_chunks, font_files, latin1, text_cell
+from casedesk.contracts.statement_files import _Table, csv_chunks, new_pdf, text_cell
 from casedesk.desks.models import Desk, Queue
 from casedesk.reports.compliance import BusinessTime, Line, Report, outcome_expression
 from casedesk.reports.periods import Period
@@ -164,20 +164,8 @@ def _figure_cells(ln: Line, *, label: bool) -> list[str]:
 def pdf_bytes(report: Report, dimension_name: str) -> bytes:
     desk, period = report.desk, report.period
     title = gettext("SLA compliance: %(desk)s, %(period)s") % {"desk": desk.name, "period": str(period)}
-    pdf = _Pdf(title, orientation="L", unit="mm", format="A4")
-    fonts = font_files()
-    if fonts is not None:
-        pdf.add_font("DejaVu", "", fonts[0])
-        pdf.add_font("DejaVu", "B", fonts[1])
-        family = "DejaVu"
-    else:
-        family = "Helvetica"
-        pdf.text_of = latin1
+    pdf, family = new_pdf(title, desk.name)
     t = pdf.text_of
-    pdf.set_title(t(title))
-    pdf.set_author(t(desk.name))
-    pdf.set_creator("casedesk")
-    pdf.set_auto_page_break(False, margin=15)
     pdf.add_page()
     pdf.set_font(family, "B", 14)
     pdf.cell(0, 8, t(title), new_x="LMARGIN", new_y="NEXT")
